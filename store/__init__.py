@@ -1,0 +1,1 @@
+"""Persistence: the schema, Alembic migrations and the queries. No business rules here."""

@@ -1,0 +1,167 @@
+"""The tables. Changing one means a new Alembic revision in store/migrations/versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+UTC_DT = DateTime(timezone=True)
+
+
+class Item(Base):
+    """One post, stored once however many sources carried it (see Sighting)."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")  # normalised; capped, see store.items
+    author: Mapped[str] = mapped_column(String(300), default="")
+    url: Mapped[str] = mapped_column(String(2048), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTC_DT)
+    first_seen_at: Mapped[datetime] = mapped_column(UTC_DT, index=True)
+    relevant: Mapped[bool] = mapped_column(default=False, index=True)
+    severity: Mapped[str | None] = mapped_column(String(10))
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    sightings: Mapped[list[Sighting]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="Sighting.id"
+    )
+    mentions: Mapped[list[MentionRow]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="MentionRow.id"
+    )
+    labels: Mapped[list[LabelRow]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="LabelRow.id"
+    )
+
+
+class Sighting(Base):
+    """Where and when an item was seen: one per (item, source, url)."""
+
+    __tablename__ = "sightings"
+    __table_args__ = (UniqueConstraint("item_id", "source", "url", name="uq_sighting"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(2048), default="")
+    seen_at: Mapped[datetime] = mapped_column(UTC_DT)
+
+    item: Mapped[Item] = relationship(back_populates="sightings")
+
+
+class MentionRow(Base):
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    school: Mapped[str] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str] = mapped_column(String(10))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    item: Mapped[Item] = relationship(back_populates="mentions")
+
+
+class LabelRow(Base):
+    __tablename__ = "labels"
+    __table_args__ = (UniqueConstraint("item_id", "label", name="uq_label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(30), index=True)
+    score: Mapped[float] = mapped_column(Float)
+
+    item: Mapped[Item] = relationship(back_populates="labels")
+
+
+class SourceState(Base):
+    """Per-source crawl state: conditional-GET validators and health."""
+
+    __tablename__ = "source_state"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), default="")
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTC_DT)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTC_DT)
+    last_items: Mapped[int] = mapped_column(Integer, default=0)  # entries read on the last success
+    total_items: Mapped[int] = mapped_column(Integer, default=0)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_class: Mapped[str | None] = mapped_column(String(40))
+    last_error_at: Mapped[datetime | None] = mapped_column(UTC_DT)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)  # e.g. a salvaged bozo feed
+
+
+class Outbox(Base):
+    """Transactional outbox: written with the state it reports, sent by the flush job.
+
+    `message` is the whole RFC 5322 message as built, so a retry sends the same bytes with
+    the same Message-ID and a receiver can recognise it.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # digest, alert
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
+    created_at: Mapped[datetime] = mapped_column(UTC_DT)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTC_DT)
+    sent_at: Mapped[datetime | None] = mapped_column(UTC_DT)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Digest(Base):
+    """The digest ledger: one row per digest built for a school."""
+
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school: Mapped[str] = mapped_column(String(300), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTC_DT)
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+
+
+class DigestItem(Base):
+    """An item is in exactly one digest per school: the unique constraint is the guarantee."""
+
+    __tablename__ = "digest_items"
+    __table_args__ = (UniqueConstraint("school", "item_id", name="uq_digest_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    school: Mapped[str] = mapped_column(String(300))
