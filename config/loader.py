@@ -60,7 +60,12 @@ def load_config_text(text: str, name: str = "<config>", base_dir: Path | None = 
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        # At end of file (an unclosed quote or bracket) the start of the construct is the
+        # useful place to point at, not the line after the last one.
+        last_line = text.count("\n")
+        mark = e.problem_mark
+        if e.context_mark is not None and (mark is None or mark.line >= last_line):
+            mark = e.context_mark
         line = mark.line + 1 if mark else None
         raise ConfigError([(name, line, "", f"not valid YAML: {e.problem or e}")]) from None
     except yaml.YAMLError as e:
@@ -68,7 +73,8 @@ def load_config_text(text: str, name: str = "<config>", base_dir: Path | None = 
     if data is None:
         raise ConfigError([(name, 1, "", "the file is empty; expected at least `schools:`")])
     if not isinstance(data, dict):
-        raise ConfigError([(name, 1, "", "expected a mapping of settings at the top level")])
+        line = root.start_mark.line + 1 if root is not None else 1
+        raise ConfigError([(name, line, "", "expected a mapping of settings at the top level")])
     try:
         cfg = Config.model_validate(data)
     except ValidationError as e:
@@ -103,8 +109,10 @@ def _message(err: Any) -> str:
         )
     if kind == "missing":
         return "required but missing"
-    if kind == "literal_error":
-        return msg.replace("Input should be", "expected")
+    if kind == "too_short":
+        return f"expected at least {err.get('ctx', {}).get('min_length', 1)} entry, got none"
+    if msg.startswith("Input should be "):
+        return "expected " + msg[len("Input should be ") :]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     return msg
