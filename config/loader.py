@@ -109,6 +109,10 @@ def _message(err: Any) -> str:
         )
     if kind == "missing":
         return "required but missing"
+    if kind == "string_type" and isinstance(err.get("input"), bool):
+        return (
+            "expected text, but YAML read a yes/no word (yes, no, on, off) as true/false: quote it"
+        )
     if kind == "too_short":
         return f"expected at least {err.get('ctx', {}).get('min_length', 1)} entry, got none"
     if msg.startswith("Input should be "):

@@ -1,0 +1,82 @@
+"""The `schoolwatch` command line: help everywhere, init, check-config, scrapy from the root."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config import load_config
+from schoolwatch.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = ["init", "check-config", "crawl", "classify", "digest", "flush", "run", "demo"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_subcommand_has_help(command: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert f"schoolwatch {command}" in out and "--config" in out
+
+
+def test_no_subcommand_prints_help_and_fails(capsys) -> None:
+    assert main([]) == 2
+    assert "check-config" in capsys.readouterr().out
+
+
+def test_init_writes_a_valid_commented_config_and_will_not_overwrite(
+    tmp_path: Path, capsys
+) -> None:
+    target = tmp_path / "schoolwatch.yaml"
+    assert main(["init", str(target)]) == 0
+    assert "#" in target.read_text() and load_config(target).schools
+    assert main(["init", str(target)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert main(["init", str(target), "--force"]) == 0
+
+
+def test_check_config_summarises(capsys) -> None:
+    path = ROOT / "config" / "example" / "schoolwatch.yaml"
+    assert main(["check-config", "--config", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Millbrook Church of England Primary School" in out
+    assert "source parents-forum: page" in out
+    assert "digest: 07:30 Europe/London on mon, tue, wed, thu, fri" in out
+
+
+def test_check_config_warns_about_a_missing_logo_and_no_digest_readers(
+    tmp_path: Path, capsys
+) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("schools: [{name: A, logos: [crest.png]}]\n")
+    assert main(["check-config", "--config", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert f"logo file not found: {tmp_path / 'crest.png'}" in out
+    assert "no recipient has the slt role" in out
+
+
+def test_crawl_names_an_unknown_source(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"schools: [{{name: A}}]\nstorage: sqlite:///{tmp_path / 'x.db'}\n")
+    with pytest.raises(SystemExit, match="no source named 'nope'"):
+        main(["crawl", "--config", str(cfg), "--source", "nope"])
+
+
+def test_scrapy_list_works_from_the_project_root_without_a_config() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SCHOOLWATCH_CONFIG"}
+    out = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["feed", "page"]
