@@ -56,7 +56,7 @@ def run_demo(out: Path, console: Console | None = None) -> int:
     out.mkdir(parents=True)
     started = datetime.now(UTC)
     console.print(f"[bold]schoolwatch demo[/bold]: output in {out}")
-    with LocalSite(EXAMPLE / "site") as site, SmtpSink(folder=out / "mail") as sink:
+    with LocalSite(EXAMPLE / "site") as site, SmtpSink() as sink:
         cfg_path = write_demo_config(out, site.url, sink.port)
         cfg = load_config(cfg_path)
         console.print(f"sample sources served on {site.url}; mail sink on 127.0.0.1:{sink.port}")
@@ -68,7 +68,7 @@ def run_demo(out: Path, console: Console | None = None) -> int:
         console.print(
             f"digest: {len(queued)} queued, {report.sent} delivered over SMTP to the sink"
         )
-        written = save_received(sink.messages, out)
+        written = save_received([m.data for m in sink.messages], out)
     for path in written:
         console.print(f"  wrote {path}")
     seconds = (datetime.now(UTC) - started).total_seconds()

@@ -28,6 +28,17 @@ def make_engine(url: str, **kw: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # pysqlite's own transaction handling emits no BEGIN before a SELECT or a SAVEPOINT,
+            # so RELEASE of a `session.begin_nested()` savepoint would COMMIT the whole outer
+            # transaction. Let SQLAlchemy emit BEGIN itself (the SQLAlchemy-documented recipe).
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            # IMMEDIATE takes the write lock at BEGIN (waiting up to `timeout`): a transaction
+            # that reads and then writes can never fail on a stale WAL snapshot because another
+            # process wrote in between. Writers are serialised; keep transactions short.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kw.setdefault("pool_pre_ping", True)

@@ -1,0 +1,1 @@
+"""Alembic migration environment for the store (a package so it ships in the wheel)."""

@@ -1,0 +1,1 @@
+"""Alembic revisions, oldest first. A package so it ships in the wheel."""

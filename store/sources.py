@@ -1,0 +1,135 @@
+"""Per-source crawl state: conditional-GET validators (ETag, Last-Modified) and health.
+
+Every function runs inside the caller's transaction and creates the row on first use.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from store.models import SourceState
+
+# The error classes the crawler reports. The column stays a free string so a new class needs no
+# migration; these are the ones the source-health view knows how to explain.
+ERROR_CLASSES: tuple[str, ...] = (
+    "http_error",
+    "timeout",
+    "too_large",
+    "robots",
+    "dns",
+    "connection",
+    "parse_error",
+    "not_a_feed",
+    "blocked",
+)
+
+# Column widths from store.models.
+_NAME_MAX = 200
+_URL_MAX = 2048
+_ETAG_MAX = 500
+_LAST_MODIFIED_MAX = 100
+_ERROR_CLASS_MAX = 40
+
+
+def _cut(value: str | None, limit: int) -> str | None:
+    # NUL is refused by PostgreSQL; header values and error messages come from remote servers.
+    return None if value is None else value.replace("\x00", "")[:limit]
+
+
+def get_state(session: Session, name: str) -> SourceState | None:
+    return session.get(SourceState, name)
+
+
+def all_states(session: Session) -> list[SourceState]:
+    return list(session.scalars(select(SourceState).order_by(SourceState.name)))
+
+
+def _get_or_create(session: Session, name: str, url: str) -> SourceState:
+    if not name:
+        raise ValueError("source name must not be empty")
+    if len(name) > _NAME_MAX:
+        # Cutting the key could merge two sources' state; refuse instead.
+        raise ValueError(f"source name longer than {_NAME_MAX} characters: {name[:60]!r}...")
+    state = session.get(SourceState, name)
+    if state is None:
+        try:
+            with session.begin_nested():
+                state = SourceState(
+                    name=name,
+                    url="",
+                    last_items=0,
+                    total_items=0,
+                    consecutive_failures=0,
+                    warnings=[],
+                )
+                session.add(state)
+        except IntegrityError:
+            # Another process created it between our lookup and our insert.
+            state = session.get(SourceState, name, populate_existing=True)
+            if state is None:
+                raise
+    state.url = _cut(url, _URL_MAX) or ""
+    return state
+
+
+def record_success(
+    session: Session,
+    name: str,
+    *,
+    url: str,
+    items: int,
+    etag: str | None,
+    last_modified: str | None,
+    warnings: list[str] | None = None,
+    now: datetime,
+) -> SourceState:
+    """A fetch that was read: `items` entries, the response's validators and any warnings."""
+    if items < 0:
+        raise ValueError(f"source {name!r}: items must not be negative, got {items}")
+    state = _get_or_create(session, name, url)
+    state.last_attempt_at = now
+    state.last_success_at = now
+    state.last_items = items
+    state.total_items = (state.total_items or 0) + items
+    state.consecutive_failures = 0
+    state.etag = _cut(etag, _ETAG_MAX)
+    state.last_modified = _cut(last_modified, _LAST_MODIFIED_MAX)
+    state.warnings = [_cut(w, 2000) or "" for w in (warnings or [])]
+    session.flush()
+    return state
+
+
+def record_not_modified(session: Session, name: str, *, url: str, now: datetime) -> SourceState:
+    """A 304: the source is healthy and has nothing new; the stored validators stay valid."""
+    state = _get_or_create(session, name, url)
+    state.last_attempt_at = now
+    state.last_success_at = now
+    state.last_items = 0
+    state.consecutive_failures = 0
+    # Warnings stay: they describe the unchanged content (e.g. a salvaged malformed feed).
+    session.flush()
+    return state
+
+
+def record_failure(
+    session: Session,
+    name: str,
+    *,
+    url: str,
+    error_class: str,
+    message: str,
+    now: datetime,
+) -> SourceState:
+    """A failed fetch. Validators and last_success_at are kept: the last good copy still stands."""
+    state = _get_or_create(session, name, url)
+    state.last_attempt_at = now
+    state.consecutive_failures = (state.consecutive_failures or 0) + 1
+    state.last_error_class = _cut(error_class, _ERROR_CLASS_MAX)
+    state.last_error = _cut(message, 10000)
+    state.last_error_at = now
+    session.flush()
+    return state
