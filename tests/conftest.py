@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from smtp_fixtures import sink, tls_cert  # noqa: F401  (shared email-test fixtures)
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
