@@ -93,6 +93,8 @@ class School(_Model):
     staff: list[Staff] = Field(default_factory=list)
     logos: list[Path] = Field(default_factory=list)  # resolved against the config file's folder
     recipients: list[Recipient] = Field(default_factory=list)
+    # Extra "Formal: Short, Short" lines on top of config/nicknames.txt (relative to the config).
+    nicknames_file: Path | None = None
 
     _name = field_validator("name")(_nonblank)
 
@@ -154,7 +156,7 @@ class Source(_Model):
 
 class Digest(_Model):
     time: dtime = dtime(7, 30)
-    days: list[Day] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    days: list[Day] = Field(default_factory=lambda: list(DAYS[:5]))
     timezone: str = "Europe/London"
 
     @field_validator("time", mode="before")

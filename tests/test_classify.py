@@ -1,0 +1,104 @@
+"""Golden classify cases (tests/fixtures/classify/*.txt; header grammar in test_match.py) and
+unit tests of the classifier and the analyser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_match import EXAMPLE, FIXTURES, analyser_for, load_case
+
+from config import load_config
+from pipelines.analyse import Analyser
+from pipelines.classify import THRESHOLD, Classifier
+from pipelines.post import LABELS, Mention, Post
+
+CLASSIFY_CASES = sorted((FIXTURES / "classify").glob("*.txt"))
+
+
+def test_there_are_enough_classify_cases() -> None:
+    assert len(CLASSIFY_CASES) >= 40
+
+
+@pytest.mark.parametrize("path", CLASSIFY_CASES, ids=lambda p: p.stem)
+def test_classify_fixture(path: Path) -> None:
+    case = load_case(path)
+    assert case.labels is not None or case.not_labels, f"{path}: needs Labels: or Not-labels:"
+    analysis = analyser_for(case.config).analyse(case.post())
+    out = analysis.as_json()
+    why = f"{case.description}\nreasons: {out['reasons']}\nscores: {out['scores']}"
+    if case.labels is not None:
+        assert sorted(out["labels"]) == sorted(case.labels), why  # type: ignore[call-overload]
+    for label in case.not_labels:
+        assert label not in out["labels"], why  # type: ignore[operator]
+    if case.severity != "unset":
+        assert out["severity"] == case.severity, why
+    assert out["severity"] not in case.not_severity, why
+    for words in case.reasons:
+        assert any(words in r for r in out["reasons"]), why  # type: ignore[attr-defined]
+    if not out["relevant"]:
+        assert out["labels"] == [] and out["severity"] is None
+
+
+@pytest.fixture(scope="module")
+def analyser() -> Analyser:
+    return Analyser(load_config(EXAMPLE))
+
+
+def _mention(post: Post, text: str) -> Mention:
+    start = post.text.index(text)
+    return Mention("school", "S", "S", text, "text", start, start + len(text), 100.0, "test")
+
+
+def test_scores_cover_every_label_and_stay_in_range() -> None:
+    post = Post(text="Oakfield is a disgrace, my son was bullied, thank you for nothing")
+    verdict = Classifier().classify(post, [_mention(post, "Oakfield")])
+    assert set(verdict.scores) == set(LABELS)
+    assert all(0.0 <= v <= 1.0 for v in verdict.scores.values())
+    assert all(verdict.scores[label] >= THRESHOLD for label in verdict.labels)
+
+
+def test_phrases_near_the_mention_count_more() -> None:
+    filler = " The weather was fine and we walked the dog round the park for an hour." * 6
+    near = Post(text="Oakfield is a disgrace." + filler)
+    far = Post(text="Oakfield." + filler + " The bus station is a disgrace.")
+    c = Classifier()
+    s_near = c.classify(near, [_mention(near, "Oakfield")]).scores["reputation_risk"]
+    s_far = c.classify(far, [_mention(far, "Oakfield")]).scores["reputation_risk"]
+    assert s_near > s_far > 0
+
+
+def test_repeating_a_phrase_does_not_pile_up() -> None:
+    once = Post(text="Oakfield is awful.")
+    many = Post(text="Oakfield is awful awful awful awful.")
+    c = Classifier()
+    assert (
+        c.classify(once, [_mention(once, "Oakfield")]).scores
+        == c.classify(many, [_mention(many, "Oakfield")]).scores
+    )
+
+
+def test_reasons_name_the_deciding_phrase(analyser: Analyser) -> None:
+    out = analyser.analyse(Post(text="I'm going to hurt Mrs Okafor tomorrow", id="1")).as_json()
+    assert out["severity"] == "urgent"
+    assert any("threat of violence" in r and "hurt Mrs Okafor" in r for r in out["reasons"])
+
+
+def test_analysis_carries_canonical_url_and_fingerprint(analyser: Analyser) -> None:
+    post = Post(
+        text="<p>Mrs Okafor&nbsp;said hello</p>",
+        url="HTTPS://Example.COM:443/a?utm_source=x&b=2&a=1#top",
+    )
+    a = analyser.analyse(post)
+    assert a.canonical_url == "https://example.com/a?a=1&b=2"
+    assert a.post.text == "Mrs Okafor said hello"
+    assert len(a.fingerprint) == 64
+    again = analyser.analyse(Post(text="Mrs  Okafor said hello!"))
+    assert again.fingerprint == a.fingerprint
+
+
+def test_irrelevant_post_says_why(analyser: Analyser) -> None:
+    a = analyser.analyse(Post(text="Half price compost at Millbrook Garden Centre"))
+    assert not a.relevant and a.labels == [] and a.severity is None
+    assert a.reasons
