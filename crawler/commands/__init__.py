@@ -1,0 +1,1 @@
+"""Project Scrapy commands (COMMANDS_MODULE in crawler/settings.py)."""
