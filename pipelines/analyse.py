@@ -30,7 +30,7 @@ class Analyser:
         mentions, notes = self.watchlist.find_explained(clean)
         analysis = Analysis(
             post=clean,
-            canonical_url=canonical_url(clean.url),
+            canonical_url=canonical_url(clean.url) if clean.permalink else "",
             fingerprint=fingerprint(clean),
             mentions=mentions,
         )

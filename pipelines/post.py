@@ -35,6 +35,9 @@ class Post:
     published: datetime | None = None
     images: list[str] = field(default_factory=list)
     fetched_at: datetime | None = None
+    # False when `url` is only the page or feed the post was found on, not its own address:
+    # several posts share such a URL, so it must not be used to tell them apart or merge them.
+    permalink: bool = True
 
 
 @dataclass

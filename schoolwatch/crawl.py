@@ -21,6 +21,7 @@ from config.schema import Config, Source
 
 # A crawl that runs longer than this is stopped: a stuck source must not block its next run.
 DEFAULT_CRAWL_TIMEOUT = 30 * 60
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -63,6 +64,11 @@ class CrawlRunner:
 
     def run_one(self, source: Source) -> CrawlResult:
         env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
+        # The child must import this project's packages even when it runs from a checkout
+        # that was not pip-installed.
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p
+        )
         env.setdefault("PYTHONUNBUFFERED", "1")
         started = time.monotonic()
         tail: deque[str] = deque(maxlen=30)

@@ -25,6 +25,9 @@ ERROR_CLASSES: tuple[str, ...] = (
     "parse_error",
     "not_a_feed",
     "blocked",
+    "offsite",  # redirected outside the source's allowed domains
+    "interrupted",  # the crawl was stopped before it finished (e.g. SIGTERM)
+    "error",  # anything else: the message says what
 )
 
 # Column widths from store.models.

@@ -18,9 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import make_engine, session_factory
 
-PG_URL = os.environ.get(
-    "SCHOOLWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("SCHOOLWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _pg_unreachable_reason() -> str | None:

@@ -142,6 +142,7 @@ def _post_from_entry(entry: Any, feed_url: str, source: str, fetched_at: datetim
         title=title.strip(),
         author=author.strip(),
         url=link or feed_url,
+        permalink=bool(link),
         source=source,
         published=_from_struct_time(parsed_time),
         images=_entry_images(entry, feed_url),
@@ -218,6 +219,7 @@ def _post_from_json_item(
         title=_str(item.get("title")).strip(),  # JSON Feed titles are plain text: kept as given
         author=", ".join(authors),
         url=link or feed_url,
+        permalink=bool(link),
         source=source,
         published=parse_date(date) if date else None,
         images=unique([absolute_url(feed_url, i) for i in images]),

@@ -81,6 +81,7 @@ class PageSpider(SourceSpider):
             title=_extract(node, sel.title) if sel.title else "",
             author=_extract(node, sel.author) if sel.author else "",
             url=link or response.url,
+            permalink=bool(link),
             source=self.source.name,
             published=published,
             images=[],
