@@ -205,3 +205,29 @@ class DigestItem(Base):
     digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     school: Mapped[str] = mapped_column(String(300))
+
+
+class Feedback(Base):
+    """A person's correction of what the pipeline concluded about a post.
+
+    Written by the comms queue ("not relevant", corrected labels) and read by the matcher and
+    classifier when they retrain. The post's words are kept as a snapshot so that feedback
+    outlives the item it corrected, but only for the retention period like everything else.
+    """
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), index=True
+    )
+    school: Mapped[str | None] = mapped_column(String(300))
+    relevant: Mapped[bool | None] = mapped_column()  # None: relevance not judged
+    labels: Mapped[list[str] | None] = mapped_column(JSON)  # None: labels not judged
+    severity: Mapped[str | None] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTC_DT, index=True)

@@ -14,7 +14,16 @@ from datetime import datetime
 from sqlalchemy import CursorResult, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from store.models import Digest, DigestItem, Item, LabelRow, MentionRow, Outbox, Sighting
+from store.models import (
+    Digest,
+    DigestItem,
+    Feedback,
+    Item,
+    LabelRow,
+    MentionRow,
+    Outbox,
+    Sighting,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,7 @@ class PurgeReport:
     labels: int = 0
     digest_items: int = 0
     outbox: int = 0
+    feedback: int = 0
 
     @property
     def total(self) -> int:
@@ -37,6 +47,7 @@ class PurgeReport:
             + self.labels
             + self.digest_items
             + self.outbox
+            + self.feedback
         )
 
 
@@ -64,6 +75,8 @@ def purge(session: Session, *, older_than: datetime) -> PurgeReport:
         ("sightings", Sighting),
     ):
         counts[name] = _deleted(session, delete(table).where(table.item_id.in_(expired_items)))
+    # Feedback keeps a snapshot of the post's words: it expires like the post itself.
+    counts["feedback"] = _deleted(session, delete(Feedback).where(Feedback.created_at < older_than))
     counts["items"] = _deleted(session, delete(Item).where(Item.first_seen_at < older_than))
 
     # Sent mail, and mail given up on, older than the cutoff. Its body quotes posts.

@@ -145,3 +145,20 @@ def test_purge_rolls_back_with_the_callers_transaction(store: sessionmaker[Sessi
 def test_a_naive_cutoff_is_refused(store: sessionmaker[Session]) -> None:
     with store() as session, pytest.raises(ValueError, match="older_than must be timezone-aware"):
         purge(session, older_than=datetime(2025, 1, 1))
+
+
+def test_feedback_expires_with_the_retention_period(store: sessionmaker[Session]) -> None:
+    from store.models import Feedback
+
+    with store() as session, session.begin():
+        session.add_all(
+            [
+                Feedback(relevant=False, text="old words", created_at=OLD),
+                Feedback(relevant=False, text="new words", created_at=NEW),
+            ]
+        )
+    with store() as session, session.begin():
+        report = purge(session, older_than=CUTOFF)
+    assert report.feedback == 1
+    with store() as session:
+        assert [f.text for f in session.query(Feedback)] == ["new words"]
