@@ -24,6 +24,12 @@ TITLES = frozenset(
     {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "professor", "rev", "revd",
      "father", "fr", "sister", "madam", "mister", "coach"}
 )  # fmt: skip
+# Job titles written in front of a name ("Headteacher Nadia Rahman", "Deputy Head J Pryce"): they
+# mark a name like Mr/Mrs do, and they also say the post is about school life.
+ROLE_TITLES = frozenset(
+    {"head", "headteacher", "headmaster", "headmistress", "deputy", "principal", "senco", "dsl",
+     "teacher", "coach"}
+)  # fmt: skip
 # Words a school's name is built from that say nothing about *which* school it is.
 GENERIC_SCHOOL_WORDS = frozenset(
     {"primary", "school", "schools", "academy", "college", "junior", "juniors", "infant",
@@ -44,6 +50,7 @@ SCHOOL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("c", "of", "e"),
     ("cofe",),
     ("ce",),
+    ("c", "e"),  # "C.E." and "C E"
 )
 SAINT_FORMS: tuple[tuple[str, ...], ...] = (("st",), ("saint",))
 # Ordinary English words that are also names: only a capitalised token counts as the name.
@@ -83,13 +90,19 @@ SURNAME_PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "del", "della", "st", "mac",
      "bin", "ben", "al", "el", "ap", "ter", "dos", "das"}
 )  # fmt: skip
-# Words that say a post is about school life: they let a weaker staff match stand.
+# Words that say a post is about school life: a staff name counts only in such a post (or one
+# that names the school), so that a namesake (the footballer Harry Kane, the shop John Lewis, a
+# Mr Power from the council) is not taken for a teacher. Words that are as common outside school
+# ("staff", "children", "head", "term", "office") are left out on purpose.
 SCHOOL_CONTEXT = re.compile(
-    r"\b(?:schools?|teachers?|teaching|class(?:es|room)?|pupils?|students?|head\s?teachers?|"
-    r"head|deputy|year\s?\d{1,2}|reception|nursery|pta|parents?'?\s+evening|pick[\s-]?up|"
-    r"drop[\s-]?off|playground|homework|uniform|trip|assembly|senco|ofsted|term|sports\s+day|"
-    r"nativity|staff|kids|children|child|son|daughter|lessons?|safeguarding|dsl|governors?|"
-    r"academy|primary|coach|office|inset|detention|exclusion|sats?|gcses?)\b",
+    r"\b(?:schools?|teach(?:er|ers|ing)|class(?:es|room|rooms)?|pupils?|students?|"
+    r"head\s?teachers?|head\s?(?:master|mistress)|deputy\s+head|head\s+of\s+(?:year|science|"
+    r"maths|english|department|pe)|year\s?\d{1,2}s?|reception\s+class|nursery|pta|parents|"
+    r"parents'?\s+evening|pick[\s-]?up|drop[\s-]?off|playground|homework|uniform|assembly|"
+    r"senco|ehcp|ofsted|detention|exclusion|sports\s+day|nativity|lessons?|"
+    r"safeguarding|dsl|governors?|academy|primary|inset|sats|gcses?|a-levels?|curriculum|"
+    r"half[\s-]term|school\s+trip|residential|principal|headteacher|classmates?|"
+    r"(?:took|take|takes|taking)\s+the\s+register)\b",
     re.IGNORECASE,
 )
 
@@ -119,17 +132,50 @@ def words(s: str) -> list[str]:
     return _TOKEN.findall(s)
 
 
-def tokenise(s: str) -> list[Token]:
+_KEY_BASE: dict[str, tuple[str, str]] = {}  # raw word -> (key, base): posts repeat words
+
+
+def _key_base(raw: str) -> tuple[str, str]:
+    kb = _KEY_BASE.get(raw)
+    if kb is None:
+        k = key(raw)
+        base = key(raw[:-2]) if ("'" in raw or "’" in raw) and _POSSESSIVE.search(raw) else k
+        if len(_KEY_BASE) > 200_000:
+            _KEY_BASE.clear()
+        kb = _KEY_BASE[raw] = (k, base)
+    return kb
+
+
+def tokenise(s: str, pos: int = 0, endpos: int | None = None) -> list[Token]:
+    """The words of s[pos:endpos], with offsets into `s`."""
     out: list[Token] = []
     append = out.append
-    for m in _TOKEN.finditer(s):
+    make = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
+    cached = _KEY_BASE.get
+    for m in _TOKEN.finditer(s, pos, len(s) if endpos is None else endpos):
         raw = m.group()
-        k = key(raw)
-        if ("'" in raw or "’" in raw) and _POSSESSIVE.search(raw):
-            append(Token(m.start(), m.end(), raw, k, key(raw[:-2])))
-        else:
-            append(Token(m.start(), m.end(), raw, k, k))
+        kb = cached(raw) or _key_base(raw)
+        a, b = m.span()
+        append(make(Token, (a, b, raw, kb[0], kb[1])))
     return out
+
+
+_CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def camel_parts(tok: Token) -> list[Token]:
+    """The words of a CamelCase hashtag or handle: '#MillbrookPrimaryStroud' -> 3 tokens.
+
+    Returns [] when the token is not CamelCase (one part only).
+    """
+    raw = tok.raw
+    if raw.islower() or raw.isupper() or "'" in raw or "’" in raw:
+        return []
+    parts = [
+        Token(tok.start + m.start(), tok.start + m.end(), m.group(), key(m.group()), key(m.group()))
+        for m in _CAMEL_PART.finditer(raw)
+    ]
+    return parts if len(parts) > 1 and sum(len(p.raw) for p in parts) == len(raw) else []
 
 
 def keys_of(phrase: str) -> tuple[str, ...]:

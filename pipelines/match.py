@@ -1,70 +1,70 @@
 """Find the configured schools and staff in a normalised post, and say why each was found.
 
-Precision first (DESIGN.md). A school is found by its name, an alias, a hashtag, a handle or its
-web domain; a short alias of a common name ("Millbrook Primary") needs corroboration: one of the
-school's `location_terms`, a stronger mention of the school, or one of its staff. A configured
-`exclude` phrase ("Millbrook Garden Centre") vetoes what it overlaps, and vetoes weak mentions
-anywhere in the post.
+Precision first (DESIGN.md). A school is found by its name, an alias, a hashtag (CamelCase
+hashtags are read word by word), a handle or its web domain. A short alias of a common name
+("Millbrook Primary") needs corroboration: one of the school's `location_terms` outside the
+mention itself, a stronger mention of the school, or one of its staff. A configured `exclude`
+phrase ("Millbrook Garden Centre") vetoes what it overlaps and weak mentions anywhere in the post;
+a written-out name placed somewhere else ("St Mary's Primary School in Bath") is a namesake.
 
 A staff member is found by full name (given name exact, a known nickname or one typo), by initial
-+ surname, by title + surname, by a configured alias or a handle. A surname alone never counts.
-rapidfuzz only proposes which watch words a text word may be (one typo, looked up once per distinct
-word); structural checks decide. A common surname ("Mr Price") needs the post to be about school
-life. Ambiguous evidence (two staff called Smith) is dropped unless a school mention settles it.
++ surname, by title + surname, by a configured alias or a handle; by first name alone only when
+no other staff member has it and the post names their school. A surname alone never counts, and
+any staff evidence counts only in a post about school (the school named, or school-life words):
+the footballer Harry Kane is not the PE teacher Harry Kane. Ambiguous evidence (two staff called
+Smith) is reported in the notes with every candidate, not guessed.
+
+Speed: most words of most posts are nothing to us. Each field's distinct words are checked
+against sets of words already known to be boring or watched (set arithmetic in C); only the
+neighbourhood of a watched word is tokenised and scanned. rapidfuzz only proposes which watch
+words a new text word may be (one typo, looked up once per distinct word); structural checks
+decide.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from config.schema import Config
 from pipelines._names import (
+    _TOKEN,
     BUILTIN_NICKNAMES,
     COMMON_SURNAMES,
-    DENOMINATION_WORDS,
     EVERYDAY_NAME_WORDS,
     GENERIC_SCHOOL_WORDS,
-    SAINT_FORMS,
+    ROLE_TITLES,
     SCHOOL_CONTEXT,
-    SCHOOL_SYNONYMS,
     TITLES,
     Nicknames,
     Token,
+    camel_parts,
     is_mixed_case,
     key,
     keys_of,
     split_name,
     tokenise,
-    words,
 )
+from pipelines._scan import (
+    FIELDS,
+    NAME_GAP,
+    PHRASE_GAP,
+    Considered,
+    Hit,
+    PostScan,
+    drop_overlaps,
+    merge_same_evidence,
+)
+from pipelines._school import Phrase, placed_at, school_phrases
 from pipelines.post import Field, Mention, Post
 
-PhraseKind = Literal["school", "staff_alias", "handle", "exclude", "location"]
-_FIELDS: tuple[Field, ...] = ("title", "text", "author")
-# Between the words of one name: "St. Aidan's", "Millbrook, Cornwall", "J. Ashworth",
-# "Fitzgerald-Hughes"; at most one line break (a wrapped line), never a blank line.
-_PHRASE_GAP = re.compile(r"(?!(?s:.*\n.*\n))\s*[.,\-&/'’]?\s*")
-_NAME_GAP = re.compile(r"[^\S\n]{1,2}|\.[^\S\n]?|-|[^\S\n]*\n[^\S\n]*")
+_ALL_TITLES = TITLES | ROLE_TITLES
 _FUZZY_CACHE_MAX = 200_000
-
-
-@dataclass(frozen=True, slots=True)
-class _Phrase:
-    kind: PhraseKind
-    owner: int  # school index, or staff index for staff_alias / handle
-    keys: tuple[str, ...]
-    label: str  # as configured, for reasons
-    strong: bool = True
-    fuzzy: bool = False
-    exact_raw: str | None = None  # acronyms match only in capitals: "MCEPS", not "mceps"
-    sigil: bool = False  # handles need '@'/'#' in front, except in the author field
+_WORD_CACHE_MAX = 400_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,79 +78,78 @@ class _Staff:
     common: bool  # a common surname: title/initial alone is weak evidence
 
 
-@dataclass(slots=True)
-class _Hit:
-    kind: Literal["school", "staff"]
-    school: int
-    name: str
-    field: Field
-    start: int
-    end: int
-    score: float
-    reason: str
-    strong: bool
-    staff: int | None = None
-    candidates: tuple[int, ...] = ()  # staff sharing this exact evidence
-
-    def overlaps(self, other: _Hit) -> bool:
-        return self.field == other.field and self.start < other.end and other.start < self.end
-
-
-@dataclass
-class _PostScan:
-    fields: dict[Field, tuple[str, list[Token]]]
-    hits: list[_Hit] = field(default_factory=list)
-    excluded: list[tuple[Field, int, int, int, str]] = field(default_factory=list)
-    locations: dict[int, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
 class Watchlist:
     """Everything needed to match a config's schools and staff, compiled once."""
 
     def __init__(self, cfg: Config, nicknames: Nicknames) -> None:
         self.schools = [s.name for s in cfg.schools]
         self.location_needed = [bool(s.location_terms) for s in cfg.schools]
+        self._location_keys = [[keys_of(t) for t in s.location_terms] for s in cfg.schools]
         self.nicknames = nicknames
         self.staff: list[_Staff] = []
-        self._phrases: dict[str, list[_Phrase]] = {}  # first key -> phrases starting with it
+        self._phrases: dict[str, list[Phrase]] = {}  # first key -> phrases starting with it
         self._surnames: dict[str, list[_Staff]] = {}  # last surname key -> staff
         self._surname_count: dict[tuple[str, ...], int] = {}
         self._vocab: set[str] = set()  # every key a phrase or name can start/contain
         fuzzy_words: set[str] = set()
+        longest = 12
         for si, school in enumerate(cfg.schools):
-            for ph in _school_phrases(si, school.name, school.aliases):
+            for ph in school_phrases(si, school.name, school.aliases):
                 self._add_phrase(ph)
                 if ph.fuzzy:
                     fuzzy_words.update(
                         k for k in ph.keys if len(k) >= 6 and k not in GENERIC_SCHOOL_WORDS
                     )
             for term in school.exclude:
-                self._add_phrase(_Phrase("exclude", si, keys_of(term), term))
+                self._add_phrase(Phrase("exclude", si, keys_of(term), term))
             for term in school.location_terms:
-                self._add_phrase(_Phrase("location", si, keys_of(term), term))
+                self._add_phrase(Phrase("location", si, keys_of(term), term))
             for person in school.staff:
                 self._add_staff(si, person.name, person.aliases, person.handles, fuzzy_words)
+            longest = max([longest, *(len(t) for t in [school.name, *school.aliases])])
         self._fuzzy_buckets: dict[int, list[str]] = {}
         for w in sorted(fuzzy_words):
             self._fuzzy_buckets.setdefault(len(w), []).append(w)
         self._fuzzy_cache: dict[str, tuple[tuple[str, float], ...]] = {}
         # Words every match starts or ends on: a phrase's first word or a surname's last.
         self._anchors = frozenset(self._phrases) | frozenset(self._surnames)
+        # First names held by exactly one staff member (for "first name alone").
+        owners: dict[str, set[int]] = {}
+        for p in self.staff:
+            for form in p.first_forms:
+                owners.setdefault(form, set()).add(p.index)
+        self._unique_first = {
+            f: self.staff[next(iter(ix))]
+            for f, ix in owners.items()
+            if len(ix) == 1 and len(f) >= 3 and f not in EVERYDAY_NAME_WORDS
+        }
+        # Raw text words already classified: watched (worth a look) or boring.
+        self._hot: dict[str, tuple[int, int]] = {}
+        self._boring: set[str] = set()
+        self._first_hot: set[str] = set()
+        self._first_boring: set[str] = set()
+        # How much text around a watched word a match can span.
+        self._before = 24 + max([0, *(len(m.name) for s in cfg.schools for m in s.staff)])
+        self._after = 2 * longest + 32
 
     @classmethod
     def from_config(cls, cfg: Config) -> Watchlist:
-        """Compile `cfg`; raises config.ConfigError if a nickname file is missing or malformed."""
+        """Compile `cfg`; raises config.ConfigError if a nickname file is missing or malformed,
+        or if a watchlist entry would match nearly every post (pipelines.watchlist_guard)."""
+        from pipelines.watchlist_guard import check_watchlist
+
         paths = [BUILTIN_NICKNAMES]
         for school in cfg.schools:
             if school.nicknames_file is not None:
                 p = school.nicknames_file
                 paths.append(p if p.is_absolute() else Path(cfg.base_dir) / p)
-        return cls(cfg, Nicknames.load(dict.fromkeys(paths)))
+        nicknames = Nicknames.load(dict.fromkeys(paths))
+        check_watchlist(cfg, nicknames)
+        return cls(cfg, nicknames)
 
     # -- compiling -------------------------------------------------------------------------
 
-    def _add_phrase(self, ph: _Phrase) -> None:
+    def _add_phrase(self, ph: Phrase) -> None:
         if not ph.keys:
             return
         self._phrases.setdefault(ph.keys[0], []).append(ph)
@@ -184,9 +183,9 @@ class Watchlist:
         if given and len(given[0]) >= 5:
             fuzzy_words.add(given[0])
         for alias in aliases:
-            self._add_phrase(_Phrase("staff_alias", index, keys_of(alias), alias))
+            self._add_phrase(Phrase("staff_alias", index, keys_of(alias), alias))
         for handle in handles:
-            self._add_phrase(_Phrase("handle", index, keys_of(handle), handle, sigil=True))
+            self._add_phrase(Phrase("handle", index, keys_of(handle), handle, sigil=True))
 
     # -- word lookup -----------------------------------------------------------------------
 
@@ -215,25 +214,88 @@ class Watchlist:
         self._fuzzy_cache[word] = found
         return found
 
-    def _may_match(self, text: str) -> bool:
-        """Cheap pre-check: does any word of `text` stand for a watch word? (Most posts: no.)"""
-        anchors = self._anchors
-        for w in set(words(text)):
-            if any(c in anchors for c, _ in self._candidates(key(w))):
-                return True
-            if ("'" in w or "’" in w) and any(
-                c in anchors for c, _ in self._candidates(key(w[:-2]))
-            ):
-                return True
-        return False
+    def _reach(self, raw: str) -> tuple[int, int] | None:
+        """How far before and after the text word `raw` a match through it may reach: a
+        phrase's first word reaches forward, a surname's last word back. None: not watched."""
+        keys = [key(raw)]
+        if "'" in raw or "’" in raw:
+            keys.append(key(raw[:-2]))
+        parts = camel_parts(Token(0, len(raw), raw, keys[0], keys[0]))
+        before = after = -1
+        for k in keys + [p.key for p in parts]:
+            for c, _ in self._candidates(k):
+                if c in self._phrases:
+                    before, after = max(before, 1), max(after, self._after)
+                if c in self._surnames:
+                    before, after = max(before, self._before), max(after, 4)
+        if before < 0:
+            return None
+        return (before, after) if not parts else (max(before, 1), max(after, 4))
+
+    def _hot_words(self, text: str) -> tuple[set[str], dict[str, tuple[int, int]]]:
+        """(all distinct words of `text`, the watched ones among them with their reach)."""
+        words = set(_TOKEN.findall(text))
+        unknown = words - self._boring
+        if not unknown:
+            return words, {}
+        known = self._hot
+        hot = {w: known[w] for w in unknown if w in known}
+        if len(hot) < len(unknown):
+            if len(self._boring) + len(known) > _WORD_CACHE_MAX:
+                self._boring.clear()
+                known.clear()
+            for w in unknown:
+                if w in hot:
+                    continue
+                reach = self._reach(w)
+                if reach is None:
+                    self._boring.add(w)
+                else:
+                    known[w] = hot[w] = reach
+        return words, hot
+
+    def _windows(self, text: str, hot: dict[str, tuple[int, int]]) -> list[list[Token]]:
+        """Token runs around each occurrence of the words `hot` (merged where they overlap)."""
+        spans: list[tuple[int, int]] = []
+        n = len(text)
+        for w, (before, after) in hot.items():
+            i = text.find(w)
+            while i >= 0:
+                spans.append((max(0, i - before), min(n, i + len(w) + after)))
+                i = text.find(w, i + len(w))
+        spans.sort()
+        runs: list[list[Token]] = []
+        cur_s, cur_e = -1, -1
+        for s, e in spans:
+            if s <= cur_e:
+                cur_e = max(cur_e, e)
+                continue
+            if cur_e >= 0:
+                runs.append(self._run(text, cur_s, cur_e))
+            cur_s, cur_e = s, e
+        if cur_e >= 0:
+            runs.append(self._run(text, cur_s, cur_e))
+        return runs
+
+    @staticmethod
+    def _run(text: str, s: int, e: int) -> list[Token]:
+        # Widen to whole words so that no token is cut in two.
+        while s > 0 and not text[s - 1].isspace():
+            s -= 1
+        n = len(text)
+        while e < n and not text[e].isspace():
+            e += 1
+        return tokenise(text, s, e)
 
     def _similarity(self, tok: Token, target: str, fuzzy: bool) -> float | None:
+        """How well `tok` spells the watch word `target` (a word inside a phrase or surname)."""
         if tok.key == target or tok.base == target:
             return 100.0
-        if fuzzy:
-            for w, score in self._candidates(tok.key):
-                if w == target:
-                    return score
+        if fuzzy and len(target) >= 5 and len(tok.key) >= 4:
+            # Compared directly, so generic words get their typos too ("Primery", "Acadamy").
+            edits = 1 if len(target) < 9 else 2
+            if OSA.distance(tok.key, target, score_cutoff=edits) <= edits:
+                return fuzz.ratio(tok.key, target)
         return None
 
     # -- matching --------------------------------------------------------------------------
@@ -243,38 +305,106 @@ class Watchlist:
         return self.find_explained(post)[0]
 
     def find_explained(self, post: Post) -> tuple[list[Mention], list[str]]:
-        """Mentions, and notes on near-misses that were rejected (for previews and reasons)."""
-        scan = _PostScan(
-            fields={
-                f: (s, tokenise(s) if self._may_match(s) else [])
-                for f in _FIELDS
-                if (s := getattr(post, f) or "")
-            }
+        """Mentions, and notes on candidates that were rejected (for previews and reasons)."""
+        scan = self._scan(post)
+        order = {f: i for i, f in enumerate(FIELDS)}
+        kept = sorted(
+            (h for h in scan.hits if h.rejected is None),
+            key=lambda h: (order[h.field], h.start, h.end),
         )
-        for fld, (text, tokens) in scan.fields.items():
-            self._scan_phrases(scan, fld, text, tokens)
-            self._scan_names(scan, fld, text, tokens)
-        hits = self._settle(scan)
-        order = {f: i for i, f in enumerate(_FIELDS)}
-        hits.sort(key=lambda h: (order[h.field], h.start, h.end))
         mentions = [
             Mention(
                 kind=h.kind,
                 school=self.schools[h.school],
                 name=h.name,
-                text=scan.fields[h.field][0][h.start : h.end],
+                text=scan.fields[h.field][h.start : h.end],
                 field=h.field,
                 start=h.start,
                 end=h.end,
                 score=h.score,
                 reason=h.reason,
-            )
-            for h in hits
+            )  # fmt: skip
+            for h in kept
         ]
         return mentions, scan.notes
 
-    def _scan_phrases(self, scan: _PostScan, fld: Field, text: str, tokens: list[Token]) -> None:
-        mixed = is_mixed_case(text)
+    def explain(self, post: Post) -> list[Considered]:
+        """Every candidate the matcher considered in `post`, matched or not, and why."""
+        scan = self._scan(post)
+        order = {f: i for i, f in enumerate(FIELDS)}
+        out = [
+            Considered(
+                kind=h.kind,
+                school=self.schools[h.school],
+                name=h.name,
+                text=scan.fields[h.field][h.start : h.end],
+                field=h.field,
+                start=h.start,
+                end=h.end,
+                score=h.score,
+                matched=h.rejected is None,
+                why=h.reason if h.rejected is None else h.rejected,
+            )  # fmt: skip
+            for h in scan.hits
+        ]
+        for f, s, e, owner, label in scan.excluded:
+            why = f"exclusion {label!r}: vetoes what it overlaps, and weak aliases anywhere"
+            out.append(Considered("exclude", self.schools[owner], label,
+                                  scan.fields[f][s:e], f, s, e, 100.0, False, why))  # fmt: skip
+        for owner, places in scan.locations.items():
+            for f, s, e, label in places:
+                why = f"location term {label!r}: corroborates the school's weak aliases"
+                out.append(Considered("place", self.schools[owner], label,
+                                      scan.fields[f][s:e], f, s, e, 100.0, False, why))  # fmt: skip
+        out.sort(key=lambda c: (order[c.field], c.start, c.end, not c.matched))
+        return list(dict.fromkeys(out))  # rewrites of one name can give the same candidate
+
+    def _scan(self, post: Post) -> PostScan:
+        scan = PostScan()
+        for fld in FIELDS:
+            text = getattr(post, fld) or ""
+            if not text:
+                continue
+            scan.fields[fld] = text
+            words, hot = self._hot_words(text)
+            scan.words[fld] = words
+            if not hot:
+                continue
+            mixed = is_mixed_case(text)
+            for tokens in self._windows(text, hot):
+                self._scan_tokens(scan, fld, text, tokens, mixed)
+        self._settle(scan)
+        return scan
+
+    def _scan_tokens(
+        self, scan: PostScan, fld: Field, text: str, tokens: list[Token], mixed: bool
+    ) -> None:
+        before = len(scan.hits)
+        self._scan_phrases(scan, fld, text, tokens, mixed)
+        self._scan_names(scan, fld, text, tokens, mixed)
+        # A CamelCase hashtag or handle is also read word by word: #MillbrookPrimaryStroud.
+        for tok in tokens:
+            if tok.start == 0 or text[tok.start - 1] not in "#@":
+                continue
+            if any(h.start <= tok.start - 1 and tok.end <= h.end for h in scan.hits[before:]):
+                continue  # the whole tag is a configured one
+            parts = camel_parts(tok)
+            if parts:
+                first = len(scan.hits)
+                self._scan_phrases(scan, fld, text, parts, True, tag=True)
+                self._scan_names(scan, fld, text, parts, True)
+                for h in scan.hits[first:]:
+                    h.reason += "; in hashtag"
+
+    def _scan_phrases(
+        self,
+        scan: PostScan,
+        fld: Field,
+        text: str,
+        tokens: list[Token],
+        mixed: bool,
+        tag: bool = False,
+    ) -> None:
         for i, tok in enumerate(tokens):
             cands = self._candidates(tok.key)
             if tok.base != tok.key:
@@ -290,93 +420,78 @@ class Watchlist:
                     for k in range(1, len(ph.keys)):
                         prev, cur = tokens[i + k - 1], tokens[i + k]
                         s = self._similarity(cur, ph.keys[k], ph.fuzzy)
-                        if s is None or not _PHRASE_GAP.fullmatch(text[prev.end : cur.start]):
+                        if s is None or not PHRASE_GAP.fullmatch(text, prev.end, cur.start):
                             break
                         scores.append(s)
                     else:
-                        self._phrase_hit(scan, fld, text, tokens, i, end_i, ph, scores, mixed)
+                        self._phrase_hit(scan, fld, text, tokens, i, end_i, ph, scores, mixed, tag)
 
     def _phrase_hit(
         self,
-        scan: _PostScan,
+        scan: PostScan,
         fld: Field,
         text: str,
         tokens: list[Token],
         i: int,
         end_i: int,
-        ph: _Phrase,
+        ph: Phrase,
         scores: list[float],
         mixed: bool,
+        tag: bool,
     ) -> None:
         start, end = tokens[i].start, tokens[end_i - 1].end
         if ph.exact_raw is not None and tokens[i].raw != ph.exact_raw:
             return
-        sigil = start > 0 and text[start - 1] in "@#"
+        sigil = not tag and start > 0 and text[start - 1] in "@#"
         if ph.sigil and not sigil and fld != "author":
             return
         if ph.kind == "exclude":
             scan.excluded.append((fld, start, end, ph.owner, ph.label))
             return
         if ph.kind == "location":
-            scan.locations.setdefault(ph.owner, ph.label)
+            scan.locations.setdefault(ph.owner, []).append((fld, start, end, ph.label))
             return
-        if sigil:
-            start -= 1
+        if sigil and (len(ph.keys) == 1 or ph.label.lstrip()[:1] in "@#"):
+            start -= 1  # the '#' or '@' is part of a hashtag or handle, not of a domain
         score = sum(scores) / len(scores)
         typo = "" if score == 100 else f"; fuzzy {score:.0f}"
         if ph.kind == "school":
             # Carry the span over a trailing "School"/"Academy" the alias left out.
             j = end_i
-            while j < len(tokens) and tokens[j].key in ("school", "academy") and j - end_i < 1:
-                if not _PHRASE_GAP.fullmatch(text[tokens[j - 1].end : tokens[j].start]):
-                    break
-                end = tokens[j].end
-                j += 1
+            if j < len(tokens) and tokens[j].key in ("school", "academy"):
+                if PHRASE_GAP.fullmatch(text, tokens[j - 1].end, tokens[j].start):
+                    end = tokens[j].end
             what = "school name" if ph.label == self.schools[ph.owner] else f"alias {ph.label!r}"
-            scan.hits.append(
-                _Hit(
-                    "school",
-                    ph.owner,
-                    self.schools[ph.owner],
-                    fld,
-                    start,
-                    end,
-                    score,
-                    what + typo,
-                    ph.strong,
-                )  # fmt: skip
-            )
+            hit = Hit("school", ph.owner, self.schools[ph.owner], fld, start, end, score,
+                      what + typo, ph.strong)  # fmt: skip
+            if ph.placeable and not tag:
+                hit.placed = placed_at(text, end)
+            scan.hits.append(hit)
             return
         person = self.staff[ph.owner]
         if len(ph.keys) == 1 and mixed and not tokens[i].raw[:1].isupper() and not sigil:
             return  # a one-word alias written in lower case in cased text is just a word
         what = f"handle {ph.label}" if ph.kind == "handle" else f"configured alias {ph.label!r}"
         scan.hits.append(
-            _Hit(
-                "staff",
-                person.school,
-                person.name,
-                fld,
-                start,
-                end,
-                score,
-                what + typo,
-                True,
-                person.index,
-                (person.index,),
-            )  # fmt: skip
-        )
+            Hit("staff", person.school, person.name, fld, start, end, score, what + typo, True,
+                person.index, (person.index,), tied=True)
+        )  # fmt: skip
 
-    def _scan_names(self, scan: _PostScan, fld: Field, text: str, tokens: list[Token]) -> None:
-        mixed = is_mixed_case(text)
+    def _scan_names(
+        self, scan: PostScan, fld: Field, text: str, tokens: list[Token], mixed: bool
+    ) -> None:
         for i, tok in enumerate(tokens):
             cands = self._candidates(tok.base)
             if tok.base != tok.key:
                 cands = cands + self._candidates(tok.key)
+            done: set[int] = set()  # "Okafor's": the base and the whole word may both match
             for last, last_score in cands:
                 for person in self._surnames.get(last, ()):
+                    if person.index in done:
+                        continue
                     hit = self._name_at(fld, text, tokens, i, last_score, person, mixed)
                     if hit is not None:
+                        done.add(person.index)
                         scan.hits.append(hit)
 
     def _name_at(
@@ -388,7 +503,7 @@ class Watchlist:
         last_score: float,
         person: _Staff,
         mixed: bool,
-    ) -> _Hit | None:
+    ) -> Hit | None:
         """The staff evidence ending at token i (the surname's last word), or None."""
         n = len(person.surname)
         j = i - n + 1
@@ -397,20 +512,21 @@ class Watchlist:
         scores = [last_score]
         for k in range(n - 1):
             s = self._similarity(tokens[j + k], person.surname[k], True)
-            if s is None or not _NAME_GAP.fullmatch(
-                text[tokens[j + k].end : tokens[j + k + 1].start]
+            if s is None or not NAME_GAP.fullmatch(
+                text, tokens[j + k].end, tokens[j + k + 1].start
             ):
                 return None
             scores.append(s)
         surname_toks = tokens[j : i + 1]
-        if mixed and any(t.key in EVERYDAY_NAME_WORDS and not t.capitalised for t in surname_toks):
+        lower_surname = mixed and any(not t.capitalised for t in surname_toks)
+        if lower_surname and any(t.key in EVERYDAY_NAME_WORDS for t in surname_toks):
             return None
         surname_score = sum(scores) / len(scores)
         surname_exact = surname_score == 100
         sn = f"surname {'exact' if surname_exact else f'fuzzy {surname_score:.0f}'}"
 
         def joined(a: int, b: int) -> bool:  # tokens a and b (a < b) sit next to each other
-            return a >= 0 and bool(_NAME_GAP.fullmatch(text[tokens[a].end : tokens[b].start]))
+            return a >= 0 and bool(NAME_GAP.fullmatch(text, tokens[a].end, tokens[b].start))
 
         start_i, evidence, strong, score = j, "", False, surname_score
         p = j - 1
@@ -435,20 +551,26 @@ class Watchlist:
             strong = not person.common and surname_exact
             score = (surname_score * n + given_score) / (n + 1)
         t = start_i - 1
-        if joined(t, start_i) and tokens[t].key in TITLES:
+        titled = joined(t, start_i) and tokens[t].key in _ALL_TITLES
+        if titled:
+            role = tokens[t].key not in TITLES  # "Headteacher Nadia Rahman": not in the span
             if not evidence:
-                evidence = "title + " + sn
+                evidence = ("job title + " if role else "title + ") + sn
                 strong = surname_exact and not person.common
             else:
-                evidence = "title + " + evidence
-            start_i = t
+                evidence = ("job title + " if role else "title + ") + evidence
+            if not role:
+                start_i = t
         if not evidence:
             return None  # a surname alone is not a match
+        if lower_surname and not titled:
+            return None  # "Will power": in cased text a name without a title is capitalised
         if self._surname_count.get(person.surname, 0) == 1:
             evidence += "; unique among staff"
-        return _Hit(
+        return Hit(
             "staff", person.school, person.name, fld, tokens[start_i].start, tokens[i].end,
             score, evidence, strong, person.index,
+            context=titled and tokens[t].key in ROLE_TITLES,
         )  # fmt: skip
 
     def _given_at(
@@ -475,167 +597,67 @@ class Watchlist:
 
     # -- deciding --------------------------------------------------------------------------
 
-    def _settle(self, scan: _PostScan) -> list[_Hit]:
-        """Apply exclusions, overlaps, ambiguity and context rules to the raw hits."""
-        notes = scan.notes
-        excluded_schools = {owner for _, _, _, owner, _ in scan.excluded}
-        hits: list[_Hit] = []
-        for h in scan.hits:
-            veto = next(
-                (lab for f, s, e, _, lab in scan.excluded
-                 if h.kind == "school" and f == h.field and s < h.end and h.start < e),
-                None,
-            )  # fmt: skip
-            if veto is not None:
-                notes.append(f"{h.field}:{h.start}: not {h.name}: inside excluded {veto!r}")
-            else:
-                hits.append(h)
-        hits = _merge_same_evidence(hits)
-        hits = _drop_overlaps(hits)
+    def _settle(self, scan: PostScan) -> None:
+        """Mark each raw hit kept or rejected (with the reason), and write the notes."""
+        from pipelines._decide import settle
 
-        school_strong = {h.school for h in hits if h.kind == "school" and h.strong}
-        staff_strong = {h.school for h in hits if h.kind == "staff" and h.strong and h.candidates}
-        # A weak school alias stands with corroboration and no exclusion phrase in the post.
-        kept: list[_Hit] = []
-        for h in hits:
-            if h.kind != "school" or h.strong:
-                kept.append(h)
+        settle(self, scan)
+
+    def first_name_hits(self, scan: PostScan, schools_named: set[int]) -> list[Hit]:
+        """Lone first names of staff at the schools named in the post (a second, narrow pass)."""
+        out: list[Hit] = []
+        for fld, text in scan.fields.items():
+            words = scan.words.get(fld, set())
+            unknown = words - self._first_boring
+            for w in unknown - self._first_hot:
+                (self._first_hot if key(w) in self._unique_first else self._first_boring).add(w)
+            hot = [w for w in unknown if w in self._first_hot]
+            if not hot:
                 continue
-            where = f"{h.field}:{h.start}: {h.name}"
-            if h.school in excluded_schools:
-                notes.append(f"{where}: weak alias ignored: the post has an excluded phrase")
-            elif not self.location_needed[h.school]:
-                kept.append(h)
-            elif h.school in scan.locations:
-                h.reason += f" + location {scan.locations[h.school]!r}"
-                kept.append(h)
-            elif h.school in school_strong or h.school in staff_strong:
-                h.reason += " + corroborated by another mention"
-                kept.append(h)
-            else:
-                notes.append(f"{where}: {h.reason} needs location context; none found")
-        schools_found = {h.school for h in kept if h.kind == "school"}
-
-        text_blob = " ".join(t for f, (t, _) in scan.fields.items() if f != "author")
-        needs_context = any(h.kind == "staff" and not h.strong for h in kept)
-        school_life = SCHOOL_CONTEXT.search(text_blob) if needs_context else None
-        out: list[_Hit] = []
-        for h in kept:
-            if h.kind == "staff":
-                if len(h.candidates) > 1:
-                    settled = [c for c in h.candidates if self.staff[c].school in schools_found]
-                    if len(settled) != 1:
-                        names = ", ".join(self.staff[c].name for c in h.candidates)
-                        notes.append(f"{h.field}:{h.start}: ambiguous between {names}")
+            mixed = is_mixed_case(text)
+            for tokens in self._windows(text, dict.fromkeys(hot, (16, 16))):
+                for i, tok in enumerate(tokens):
+                    person = self._unique_first.get(tok.key)
+                    if person is None or person.school not in schools_named:
                         continue
-                    person = self.staff[settled[0]]
-                    h.name, h.school, h.staff = person.name, person.school, person.index
-                    h.reason += "; school named in post settles which"
-                if not h.strong:
-                    if h.school in schools_found:
-                        h.reason += "; school named in post"
-                    elif h.school in staff_strong:
-                        h.reason += "; corroborated by a firmer staff mention"
-                    elif school_life:
-                        h.reason += f"; school context {school_life.group()!r}"
-                    else:
-                        notes.append(
-                            f"{h.field}:{h.start}: {h.name}: {h.reason} but nothing ties the "
-                            "post to school"
-                        )
-                        continue
-            out.append(h)
+                    if not tok.capitalised or (not mixed and fld != "title"):
+                        continue  # in all-lower or all-caps text a name is not told from a word
+                    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+                    if (
+                        nxt is not None
+                        and nxt.capitalised
+                        and NAME_GAP.fullmatch(text, tok.end, nxt.start)
+                    ):
+                        continue  # "Helen Smith": somebody else's full name
+                    how = "first name" if tok.key == person.given[0] else f"nickname {tok.raw!r}"
+                    out.append(
+                        Hit("staff", person.school, person.name, fld, tok.start, tok.end, 60.0,
+                            f"{how} alone; unique among staff", False, person.index,
+                            (person.index,))
+                    )  # fmt: skip
         return out
 
+    def location_of(self, school: int, place: str) -> bool:
+        """Is `place` (words after 'in') one of the school's location terms?"""
+        got = keys_of(place)
+        return any(got[: len(k)] == k for k in self._location_keys[school])
 
-def _merge_same_evidence(hits: list[_Hit]) -> list[_Hit]:
-    """One staff hit per span: identical evidence for several staff becomes one ambiguous hit."""
-    by_span: dict[tuple[str, int, int], _Hit] = {}
-    out: list[_Hit] = []
-    for h in hits:
-        if h.kind != "staff":
-            out.append(h)
-            continue
-        k = (h.field, h.start, h.end)
-        if k in by_span:
-            prev = by_span[k]
-            if h.staff not in prev.candidates and h.staff is not None:
-                if h.score > prev.score or (h.strong and not prev.strong):
-                    h.candidates = (h.staff,)
-                    by_span[k] = h  # one staff's evidence is better: it wins outright
-                    out[out.index(prev)] = h
-                elif h.score == prev.score:
-                    prev.candidates = prev.candidates + (h.staff,)
-            continue
-        h.candidates = h.candidates or ((h.staff,) if h.staff is not None else ())
-        by_span[k] = h
-        out.append(h)
-    return out
+    def staff_member(self, index: int) -> _Staff:
+        return self.staff[index]
+
+    def context_in(self, scan: PostScan) -> str | None:
+        """The first school-life words in the post's title or text, if any. Words inside a
+        rejected school name (a namesake: "St Mary's Primary in Bath") do not count."""
+        for fld, text in scan.fields.items():
+            if fld == "author":
+                continue
+            namesakes = [
+                h for h in scan.hits if h.kind == "school" and h.rejected and h.field == fld
+            ]
+            for m in SCHOOL_CONTEXT.finditer(text):
+                if not any(h.start <= m.start() and m.end() <= h.end for h in namesakes):
+                    return m.group()
+        return None
 
 
-def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
-    """Of overlapping hits of one kind keep the longest, then the best scored."""
-    ranked = sorted(hits, key=lambda h: (-(h.end - h.start), -h.score, not h.strong))
-    kept: list[_Hit] = []
-    for h in ranked:
-        if not any(k.kind == h.kind and k.overlaps(h) for k in kept):
-            kept.append(h)
-    return kept
-
-
-def _school_phrases(si: int, name: str, aliases: list[str]) -> list[_Phrase]:
-    """The name and aliases, the usual rewrites of each, and their one-word hashtag forms."""
-    out: dict[tuple[str, ...], _Phrase] = {}
-
-    def add(ph: _Phrase) -> None:
-        if ph.keys and (ph.keys not in out or (ph.strong and not out[ph.keys].strong)):
-            out[ph.keys] = ph
-
-    for label in [name, *aliases]:
-        raw = label.strip()
-        keys = keys_of(raw)
-        if not keys:
-            continue
-        if raw[0] in "@#":  # a handle or hashtag: distinctive, written one way
-            add(_Phrase("school", si, keys, label))
-            continue
-        if "." in raw and " " not in raw:  # a web domain
-            add(_Phrase("school", si, keys, label))
-            continue
-        if len(keys) == 1 and raw.isupper() and raw.isalpha():  # an acronym
-            add(_Phrase("school", si, keys, label, exact_raw=raw))
-            continue
-        canonical = label == name
-        for variant in _rewrites(keys):
-            strong = canonical or _distinctive(variant)
-            add(_Phrase("school", si, variant, label, strong=strong, fuzzy=True))
-            if variant[-1] in ("school", "academy") and len(variant) > 2:
-                short = variant[:-1]
-                add(_Phrase("school", si, short, label, strong=_distinctive(short), fuzzy=True))
-            joined = "".join(variant)
-            if len(variant) > 1 and len(joined) >= 8:
-                add(_Phrase("school", si, (joined,), label, strong=strong))
-    return list(out.values())
-
-
-def _rewrites(keys: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """keys with every 'Church of England' <-> 'C of E' <-> 'CofE' <-> 'CE', 'St' <-> 'Saint'."""
-    variants = {keys}
-    for group in (SCHOOL_SYNONYMS, SAINT_FORMS):
-        for v in list(variants):
-            for form in group:
-                n = len(form)
-                for i in range(len(v) - n + 1):
-                    if v[i : i + n] == form:
-                        for other in group:
-                            variants.add(v[:i] + other + v[i + n :])
-    return sorted(variants, key=lambda v: (v != keys, v))
-
-
-def _distinctive(keys: tuple[str, ...]) -> bool:
-    """Does this phrase name one school rather than any school in a place of that name?"""
-    own = sum(1 for k in keys if k not in GENERIC_SCHOOL_WORDS)
-    denomination = any(k in DENOMINATION_WORDS for k in keys) or any(
-        keys[i : i + 3] == ("c", "of", "e") for i in range(len(keys))
-    )
-    return own + denomination >= 2
+__all__ = ["Watchlist", "Considered", "Hit", "drop_overlaps", "merge_same_evidence"]

@@ -1,0 +1,144 @@
+"""Deciding which raw hits of one post are mentions: exclusions, namesakes placed elsewhere,
+overlaps, ambiguity, corroboration of weak aliases, and the school tie every staff hit needs.
+
+Every rejected hit keeps the reason it was turned down (for `schoolwatch explain` and the
+classify `reasons`); every kept one has its reason extended with what made it stand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipelines._scan import Hit, PostScan, drop_overlaps, merge_same_evidence
+
+if TYPE_CHECKING:
+    from pipelines.match import Watchlist
+
+
+def settle(wl: Watchlist, scan: PostScan) -> None:
+    _vetoes(wl, scan)
+    merge_same_evidence(scan)
+    drop_overlaps(scan)
+    _weak_schools(wl, scan)
+    schools_found = {h.school for h in scan.live() if h.kind == "school"}
+    _staff(wl, scan, schools_found)
+    if schools_found:
+        taken = list(scan.hits)
+        for h in wl.first_name_hits(scan, schools_found):
+            if not any(t.overlaps(h) for t in taken):
+                h.reason += "; school named in post"
+                scan.hits.append(h)
+
+
+def _vetoes(wl: Watchlist, scan: PostScan) -> None:
+    """Exclusion phrases, and written-out names the post places somewhere else."""
+    for h in scan.live():
+        if h.kind != "school":
+            continue
+        veto = next(
+            (lab for f, s, e, _, lab in scan.excluded
+             if f == h.field and s < h.end and h.start < e),
+            None,
+        )  # fmt: skip
+        if veto is not None:
+            scan.reject(h, f"not {h.name}: inside excluded {veto!r}")
+        elif (
+            h.placed is not None
+            and wl.location_needed[h.school]
+            and not wl.location_of(h.school, h.placed)
+        ):
+            scan.reject(
+                h, f"placed in {h.placed!r}, not one of the school's location terms: a namesake"
+            )
+    # What is inside a namesake is the namesake too: "St Mary's CE" in "St Mary's CE Primary
+    # School in Yate".
+    vetoed = [h for h in scan.hits if h.kind == "school" and h.rejected]
+    for h in scan.live():
+        outer = next((v for v in vetoed if v.school == h.school and v.overlaps(h)), None)
+        if h.kind == "school" and outer is not None:
+            scan.reject(h, f"part of {scan.fields[outer.field][outer.start : outer.end]!r}: "
+                        f"{outer.rejected}")  # fmt: skip
+
+
+def _location_outside(scan: PostScan, h: Hit) -> str | None:
+    """A location term of h's school somewhere in the post but not inside h itself."""
+    for f, s, e, label in scan.locations.get(h.school, ()):
+        if not (f == h.field and s < h.end and h.start < e):
+            return label
+    return None
+
+
+def _weak_schools(wl: Watchlist, scan: PostScan) -> None:
+    """A weak alias stands with corroboration and no exclusion phrase in the post."""
+    live = scan.live()
+    excluded_schools = {owner for _, _, _, owner, _ in scan.excluded}
+    school_strong = {h.school for h in live if h.kind == "school" and h.strong}
+    # Staff evidence that points at one school by itself: one candidate, an unusual surname.
+    staff_corroborates = {
+        h.school
+        for h in live
+        if h.kind == "staff"
+        and len(h.candidates) <= 1
+        and h.staff is not None
+        and not wl.staff_member(h.staff).common
+    }
+    for h in live:
+        if h.kind != "school" or h.strong:
+            continue
+        location = _location_outside(scan, h)
+        if h.school in excluded_schools:
+            scan.reject(h, "weak alias ignored: the post has an excluded phrase")
+        elif not wl.location_needed[h.school]:
+            continue
+        elif location is not None:
+            h.reason += f" + location {location!r}"
+        elif h.school in school_strong:
+            h.reason += " + corroborated by another mention"
+        elif h.school in staff_corroborates:
+            h.reason += " + corroborated by a staff mention"
+        else:
+            scan.reject(h, f"{h.reason} needs location context; none found")
+
+
+def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
+    """Ambiguity, then the tie to school that every staff hit needs."""
+    live = [h for h in scan.live() if h.kind == "staff"]
+    tied = {h.school for h in live if h.tied or h.field == "author"}
+    # Two different colleagues of one school in one post tie it to that school.
+    colleagues: dict[int, set[int]] = {}
+    for h in live:
+        if len(h.candidates) <= 1 and h.staff is not None:
+            colleagues.setdefault(h.school, set()).add(h.staff)
+    context: str | None | bool = False  # looked up once, only if needed
+    for h in live:
+        if len(h.candidates) > 1:
+            settled = [c for c in h.candidates if wl.staff_member(c).school in schools_found]
+            if len(settled) != 1:
+                names = ", ".join(
+                    f"{wl.staff_member(c).name} ({wl.schools[wl.staff_member(c).school]})"
+                    for c in h.candidates
+                )
+                scan.reject(h, f"ambiguous between {names}")
+                continue
+            person = wl.staff_member(settled[0])
+            h.name, h.school, h.staff = person.name, person.school, person.index
+            h.reason += "; school named in post settles which"
+        if h.tied:
+            continue
+        if h.field == "author":
+            h.reason += "; in the author field"
+        elif h.school in schools_found:
+            h.reason += "; school named in post"
+        elif h.context:
+            h.reason += "; written with a job title"
+        else:
+            if context is False:
+                context = wl.context_in(scan)
+            if context:
+                h.reason += f"; school context {context!r}"
+            elif h.school in tied:
+                h.reason += "; post by or to the staff member's own account"
+            elif len(colleagues.get(h.school, ())) > 1:
+                h.reason += "; a colleague is named too"
+            else:
+                scan.reject(h, f"{h.reason} but nothing ties the post to school")

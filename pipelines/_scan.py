@@ -1,0 +1,122 @@
+"""What one post's scan collects: raw hits (kept or rejected, each with its reason), the
+exclusion and location phrases seen, and the helpers that resolve overlapping hits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipelines.post import Field
+
+FIELDS: tuple[Field, ...] = ("title", "text", "author")
+# Between the words of one name: "St. Aidan's", "Millbrook, Cornwall", "J. Ashworth",
+# "Fitzgerald-Hughes"; at most one line break (a wrapped line), never a blank line.
+PHRASE_GAP = re.compile(r"(?!(?s:.*\n.*\n))\s*[.,\-&/'’]?\s*")
+NAME_GAP = re.compile(r"[^\S\n]{1,2}|\.[^\S\n]?|-|[^\S\n]*\n[^\S\n]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Considered:
+    """One candidate the matcher weighed, for `schoolwatch explain`."""
+
+    kind: str
+    school: str
+    name: str
+    text: str
+    field: Field
+    start: int
+    end: int
+    score: float
+    matched: bool
+    why: str  # the mention's reason if matched, else why it was turned down
+
+    def line(self) -> str:
+        verdict = "MATCH " if self.matched else "reject"
+        if self.kind in ("exclude", "place"):
+            verdict = "seen  "
+        return (
+            f"{verdict} {self.kind:6s} {self.name!r} ({self.school}) {self.field}:"
+            f"{self.start}-{self.end} {self.text!r} score {self.score:.0f}: {self.why}"
+        )
+
+
+@dataclass(slots=True)
+class Hit:
+    kind: Literal["school", "staff"]
+    school: int
+    name: str
+    field: Field
+    start: int
+    end: int
+    score: float
+    reason: str
+    strong: bool
+    staff: int | None = None
+    candidates: tuple[int, ...] = ()  # staff sharing this exact evidence
+    tied: bool = False  # a handle or configured alias: ties the post to the school by itself
+    context: bool = False  # written with a job title ("Headteacher Nadia Rahman")
+    placed: str | None = None  # "in Bath" after a school name: the place
+    rejected: str | None = None  # why it is not a mention; None when it is one
+
+    def overlaps(self, other: Hit) -> bool:
+        return self.field == other.field and self.start < other.end and other.start < self.end
+
+    def where(self) -> str:
+        return f"{self.field}:{self.start}: {self.name}"
+
+
+@dataclass
+class PostScan:
+    fields: dict[Field, str] = field(default_factory=dict)
+    words: dict[Field, set[str]] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    excluded: list[tuple[Field, int, int, int, str]] = field(default_factory=list)
+    locations: dict[int, list[tuple[Field, int, int, str]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def reject(self, hit: Hit, why: str) -> None:
+        hit.rejected = why
+        self.notes.append(f"{hit.where()}: {why}")
+
+    def live(self) -> list[Hit]:
+        return [h for h in self.hits if h.rejected is None]
+
+
+def merge_same_evidence(scan: PostScan) -> None:
+    """One staff hit per span: identical evidence for several staff becomes one ambiguous hit."""
+    by_span: dict[tuple[str, int, int], Hit] = {}
+    for h in scan.live():
+        if h.kind != "staff":
+            continue
+        k = (h.field, h.start, h.end)
+        prev = by_span.get(k)
+        if prev is None:
+            h.candidates = h.candidates or ((h.staff,) if h.staff is not None else ())
+            by_span[k] = h
+            continue
+        if h.staff in prev.candidates or h.staff is None:
+            h.rejected = "same evidence as another candidate"
+            continue
+        if h.score > prev.score or (h.strong and not prev.strong):
+            h.candidates = (h.staff,)
+            by_span[k] = h  # one staff's evidence is better: it wins outright
+            prev.rejected = f"weaker evidence than for {h.name}"
+        elif h.score == prev.score:
+            prev.candidates = prev.candidates + (h.staff,)
+            h.rejected = f"same evidence as for {prev.name}: ambiguous"
+        else:
+            h.rejected = f"weaker evidence than for {prev.name}"
+
+
+def drop_overlaps(scan: PostScan) -> None:
+    """Of overlapping hits of one kind keep the longest, then the best scored."""
+    ranked = sorted(scan.live(), key=lambda h: (-(h.end - h.start), -h.score, not h.strong))
+    kept: list[Hit] = []
+    for h in ranked:
+        other = next((k for k in kept if k.kind == h.kind and k.overlaps(h)), None)
+        if other is None:
+            kept.append(h)
+        else:
+            h.rejected = f"inside the longer or better match {other.name!r}"

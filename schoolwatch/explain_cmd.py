@@ -1,0 +1,93 @@
+"""`schoolwatch explain`: for one post, every candidate the matcher considered and why it was
+matched or turned down. The tuning tool for an admin: paste a post, see what a watchlist entry
+does with it, change the config, run again.
+
+    schoolwatch explain "Mr Smith at Kingsmead was brilliant" [--title T] [--author A]
+    schoolwatch explain --input posts.jsonl [--id ID]     (the `classify` input format)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import IO
+
+from config.schema import Config
+from pipelines.match import Watchlist
+from pipelines.normalise import normalise
+from pipelines.post import Post
+
+
+def run_explain(
+    cfg: Config,
+    text: str | None,
+    stdout: IO[str],
+    stderr: IO[str],
+    *,
+    title: str = "",
+    author: str = "",
+    images: list[str] | None = None,
+    input: str | None = None,
+    post_id: str | None = None,
+) -> int:
+    """Print the explanation for TEXT or for posts of a JSON Lines file. Returns the exit status."""
+    watchlist = Watchlist.from_config(cfg)
+    posts: list[Post] = []
+    if input is not None:
+        try:
+            posts = _read_posts(Path(input), post_id)
+        except (OSError, ValueError) as e:
+            print(f"schoolwatch explain: {e}", file=stderr)
+            return 2
+        if not posts:
+            print(f"schoolwatch explain: {input}: no post with id {post_id!r}", file=stderr)
+            return 2
+    elif text is not None:
+        posts = [Post(text=text, id="-", title=title, author=author, images=list(images or []))]
+    else:
+        print("schoolwatch explain: give the post's text, or --input FILE", file=stderr)
+        return 2
+    for post in posts:
+        _explain_one(watchlist, cfg, normalise(post), stdout)
+    return 0
+
+
+def _explain_one(watchlist: Watchlist, cfg: Config, post: Post, out: IO[str]) -> None:
+    out.write(f"post {post.id}:\n")
+    for fld in ("title", "text", "author"):
+        value = getattr(post, fld)
+        if value:
+            out.write(f"  {fld}: {value!r}\n")
+    considered = watchlist.explain(post)
+    matched = [c for c in considered if c.matched]
+    if not considered:
+        out.write("  no candidate: no word of the post is a watched name, alias or place\n")
+    for c in considered:
+        out.write(f"  {c.line()}\n")
+    if post.images:
+        from pipelines.logo import explain_logos
+
+        for line in explain_logos(cfg, post.images):
+            out.write(f"  {line}\n")
+    verdict = "relevant" if matched else "not relevant"
+    out.write(f"  => {verdict}: {len(matched)} mention(s)\n")
+
+
+def _read_posts(path: Path, post_id: str | None) -> list[Post]:
+    """Posts of a classify-format JSON Lines file (all, or the one with `post_id`)."""
+    from schoolwatch.classify_cmd import LineError, post_from_json
+
+    posts = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise LineError("expected a JSON object")
+            post = post_from_json(obj, path.resolve().parent)
+        except (json.JSONDecodeError, LineError) as e:
+            raise ValueError(f"{path}:{n}: {e}") from None
+        if post_id is None or post.id == post_id:
+            posts.append(post)
+    return posts
