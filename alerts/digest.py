@@ -22,8 +22,8 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import mail
+from alerts import lanes, mail
 from config.schema import Config
 from pipelines.post import LABELS, SEVERITIES
 from store import digests as digest_store
@@ -42,6 +42,8 @@ from store.models import Item, MentionRow
 
 log = logging.getLogger(__name__)
 
+CHART_DAYS = 14
+CHART_CID = "mentions-chart@schoolwatch"
 MAX_ITEMS = 200  # per digest; the rest wait for the next one, most severe first
 SNIPPET_BEFORE = 120  # characters of context before the first mention
 SNIPPET_AFTER = 240  # ... and after it
@@ -115,19 +117,70 @@ class SourceHealth:
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """Items whose lane keeps their content out of the SLT digest: only the count is shown."""
+
+    label: str
+    title: str
+    count: int
+    went_to: str  # "the DSL"
+
+
+@dataclass(frozen=True)
+class Trend:
+    label: str
+    title: str
+    this_week: int
+    last_week: int
+
+
+@dataclass(frozen=True)
+class OverdueComplaint:
+    queue_id: int
+    title: str
+    due: datetime
+    owner: str
+    status: str
+
+
+@dataclass(frozen=True)
+class FailedMail:
+    subject: str
+    recipients: list[str]
+    error: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class DigestContent:
     school: str
     generated_at: datetime
     timezone: str
-    entries: list[DigestEntry]
+    entries: list[DigestEntry]  # shown in full: the severity sections and the good news
     sections: list[SeveritySection]
-    counts: dict[str, int]  # severity -> number of items
+    counts: dict[str, int]  # severity -> number of items (shown in full or as a count)
     health: list[SourceHealth]
     more_waiting: bool = False  # more items than MAX_ITEMS: the rest go in the next digest
+    good_news: list[DigestEntry] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)
+    ledger_ids: list[int] = field(default_factory=list)  # every item this digest accounts for
+    trends: list[Trend] = field(default_factory=list)
+    overdue: list[OverdueComplaint] = field(default_factory=list)
+    failed_mail: list[FailedMail] = field(default_factory=list)
+    chart: bytes | None = None  # PNG, mentions per day by label over CHART_DAYS
 
     @property
     def item_ids(self) -> list[int]:
         return [e.item_id for e in self.entries]
+
+    @property
+    def withheld_count(self) -> int:
+        return sum(w.count for w in self.withheld)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing new at all: the digest is only a heartbeat."""
+        return not self.ledger_ids
 
     @property
     def sources_checked(self) -> int:
@@ -166,22 +219,120 @@ def build_digest(
     session: Session, cfg: Config, school_name: str, *, now: datetime
 ) -> DigestContent:
     """The digest for `school_name` as of `now`: read-only."""
+    school = cfg.school(school_name)
     items = digest_store.pending_items(session, school_name, limit=MAX_ITEMS + 1)
     more_waiting = len(items) > MAX_ITEMS
-    entries = [_entry(item, school_name) for item in items[:MAX_ITEMS]]
-    counts: dict[str, int] = {
-        sev: sum(1 for e in entries if e.severity == sev) for sev in SEVERITIES
-    }
+    entries: list[DigestEntry] = []
+    withheld: dict[str, int] = {}
+    severities: list[str] = []
+    for item in items[:MAX_ITEMS]:
+        labels = [row.label for row in item.labels]
+        mode = lanes.route(school, labels, item.severity).digest
+        if mode == "none":
+            continue  # e.g. staff conduct: the head's alone, not even counted here
+        severities.append(_severity(item.severity))
+        if mode == "count":
+            label = next(lb for lb in labels if lanes.lanes_for(school)[lb].digest == "count")
+            withheld[label] = withheld.get(label, 0) + 1
+            continue
+        entries.append(_entry(item, school_name))
+    good = [e for e in entries if e.label == "positive"]
+    counts: dict[str, int] = {sev: severities.count(sev) for sev in SEVERITIES}
     return DigestContent(
         school=school_name,
         generated_at=now,
         timezone=cfg.digest.timezone,
         entries=entries,
-        sections=_sections(entries),
+        sections=_sections([e for e in entries if e.label != "positive"]),
         counts=counts,
         health=_health(session, cfg),
         more_waiting=more_waiting,
+        good_news=good,
+        withheld=[
+            Withheld(lb, label_title(lb), n, lanes.count_phrase(lb, school))
+            for lb, n in sorted(withheld.items(), key=lambda kv: _label_rank(kv[0]))
+        ],
+        ledger_ids=[item.id for item in items[:MAX_ITEMS]],
+        trends=_trends(session, cfg, school_name, now),
+        overdue=_overdue(session, school_name, now),
+        failed_mail=_failed_mail(session, cfg, school_name, now),
+        chart=_chart(session, cfg, school_name, now),
     )
+
+
+def _visible_labels(cfg: Config, school_name: str) -> list[str]:
+    """Labels SLT may see counted (a `none` lane is not even counted for them)."""
+    lane_map = lanes.lanes_for(cfg.school(school_name))
+    return [lb for lb in LABELS if lane_map[lb].digest != "none"]
+
+
+def _trends(session: Session, cfg: Config, school_name: str, now: datetime) -> list[Trend]:
+    rows = digest_store.labelled_since(session, school_name, now - timedelta(days=14))
+    week_ago = now - timedelta(days=7)
+    trends = []
+    for label in _visible_labels(cfg, school_name):
+        this = sum(1 for at, lbs in rows if label in lbs and at >= week_ago)
+        last = sum(1 for at, lbs in rows if label in lbs and at < week_ago)
+        if this or last:
+            trends.append(Trend(label, label_title(label), this, last))
+    return trends
+
+
+def _chart(session: Session, cfg: Config, school_name: str, now: datetime) -> bytes | None:
+    tz = cfg.digest.tzinfo
+    today = now.astimezone(tz).date()
+    first = today - timedelta(days=CHART_DAYS - 1)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    rows = digest_store.labelled_since(session, school_name, start.astimezone(UTC))
+    visible = _visible_labels(cfg, school_name)
+    days: dict[date, dict[str, int]] = {first + timedelta(days=i): {} for i in range(CHART_DAYS)}
+    for at, labels in rows:
+        counts = days.get(at.astimezone(tz).date())
+        if counts is None:
+            continue
+        shown = [lb for lb in labels if lb in visible] or (["other"] if not labels else [])
+        for label in shown[:1]:  # each item once, under its first visible label
+            counts[label] = counts.get(label, 0) + 1
+    if not any(days.values()):
+        return None
+    from alerts.chart import DayCounts, render_chart
+
+    return render_chart([DayCounts(d, c) for d, c in days.items()], [*visible, "other"])
+
+
+def _overdue(session: Session, school_name: str, now: datetime) -> list[OverdueComplaint]:
+    from store import queue as queue_store
+
+    result = []
+    for row in queue_store.overdue(session, school_name, now):
+        item = session.get(Item, row.item_id)
+        title = _clean((item.title or item.text) if item else "(purged)")
+        result.append(OverdueComplaint(row.id, _cut(title, 120), row.due_at, row.owner, row.status))
+    return result
+
+
+def _failed_mail(
+    session: Session, cfg: Config, school_name: str, now: datetime
+) -> list[FailedMail]:
+    """Email given up on since this school's last digest, to this school's own recipients only
+    (a subject may quote another school's post)."""
+    since = digest_store.last_digest_at(session, school_name) or now - timedelta(days=7)
+    ours = {r.email for r in cfg.school(school_name).recipients}
+    return [
+        FailedMail(
+            _clean(row.subject),
+            list(row.recipients),
+            _cut(_clean(row.last_error or ""), ERROR_MAX),
+            row.created_at,
+        )
+        for row in outbox_store.failed_since(session, since)
+        if ours.intersection(row.recipients)
+    ]
+
+
+def entry_for(item: Item, school: str) -> DigestEntry:
+    """An item as display values (cleaned, snippet, marks, safe link): digests and alerts."""
+    return _entry(item, school)
 
 
 def _entry(item: Item, school: str) -> DigestEntry:
@@ -393,6 +544,19 @@ _env = Environment(
 )
 
 
+def render(template: str, context: dict[str, object]) -> str:
+    """Render one of the bundled templates (HTML ones autoescaped)."""
+    return _env.get_template(template).render(context)
+
+
+def local_when(dt: datetime | None, tz: ZoneInfo) -> str:
+    """'Fri 20 Nov 07:30' in `tz`, or 'unknown'."""
+    if dt is None:
+        return "unknown"
+    at = dt.astimezone(tz)
+    return f"{_day(at)} {at:%H:%M}"
+
+
 def _day(dt: datetime) -> str:
     return f"{_DAYS[dt.weekday()]} {dt.day} {_MONTHS[dt.month - 1]}"
 
@@ -403,14 +567,15 @@ def _plural(n: int, word: str) -> str:
 
 def summary_line(content: DigestContent) -> str:
     """'3 new (1 urgent)' or 'nothing new; 4 sources checked, 1 failing'."""
-    if not content.entries:
+    shown = len(content.entries) + content.withheld_count
+    if not shown:
         return (
             f"nothing new; {_plural(content.sources_checked, 'source')} checked, "
             f"{content.sources_failing} failing"
         )
     serious = [f"{content.counts[s]} {s}" for s in ("urgent", "high") if content.counts.get(s)]
     more = "+" if content.more_waiting else ""
-    return f"{len(content.entries)}{more} new" + (f" ({', '.join(serious)})" if serious else "")
+    return f"{shown}{more} new" + (f" ({', '.join(serious)})" if serious else "")
 
 
 def render_digest(content: DigestContent, cfg: Config) -> tuple[str, str, str]:
@@ -434,6 +599,9 @@ def render_digest(content: DigestContent, cfg: Config) -> tuple[str, str, str]:
         "summary": summary_line(content),
         "when": when,
         "max_items": MAX_ITEMS,
+        "chart_cid": CHART_CID if content.chart else None,
+        "chart_days": CHART_DAYS,
+        "plural": _plural,
     }
     html = _env.get_template("digest.html.j2").render(context)
     text = _env.get_template("digest.txt.j2").render(context)
@@ -459,8 +627,15 @@ def _message(
         html=html,
         key=key,
         date=content.generated_at,
+        images={CHART_CID: content.chart} if content.chart else None,
     )
     return subject, html, text, msg
+
+
+def _had_digest_today(session: Session, cfg: Config, school_name: str, now: datetime) -> bool:
+    tz = cfg.digest.tzinfo
+    midnight = datetime.combine(now.astimezone(tz).date(), datetime.min.time(), tzinfo=tz)
+    return digest_store.digests_since(session, school_name, midnight.astimezone(UTC)) > 0
 
 
 def queue_digests(factory: sessionmaker[Session], cfg: Config, *, now: datetime) -> list[int]:
@@ -480,8 +655,13 @@ def queue_digests(factory: sessionmaker[Session], cfg: Config, *, now: datetime)
         try:
             with transaction(factory) as session:
                 content = build_digest(session, cfg, school.name, now=now)
+                if content.is_empty and _had_digest_today(session, cfg, school.name, now):
+                    # One "nothing new" heartbeat per school per local day, however many
+                    # times the digest is run (by hand and by the scheduler).
+                    log.info("nothing new for %s and it had a digest today: none", school.name)
+                    continue
                 digest = digest_store.record_digest(
-                    session, school=school.name, item_ids=content.item_ids, now=now
+                    session, school=school.name, item_ids=content.ledger_ids, now=now
                 )
                 key = f"digest-{digest.id}-{now.astimezone(UTC):%Y%m%dT%H%M%S}"
                 subject, _, _, msg = _message(cfg, content, recipients, key)

@@ -83,11 +83,14 @@ def build_message(
     html: str | None,
     key: str,
     date: datetime,
+    images: dict[str, bytes] | None = None,
 ) -> EmailMessage:
     """A complete message: text/plain, plus text/html as the preferred alternative if given.
 
     `to` are addresses from the config (validated there); `subject` may carry post text and is
-    cleaned here. `date` must be timezone-aware.
+    cleaned here. `date` must be timezone-aware. `images` are PNGs by Content-ID (without the
+    angle brackets), attached inline to the HTML part (multipart/related) for `<img
+    src="cid:...">`: mail clients show them without fetching anything remote.
     """
     if date.tzinfo is None:
         raise ValueError("the Date header needs a timezone-aware datetime")
@@ -104,6 +107,12 @@ def build_message(
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     if html is not None:
         msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+        html_part = msg.get_body(("html",))
+        assert isinstance(html_part, EmailMessage)
+        for cid, png in (images or {}).items():
+            html_part.add_related(png, "image", "png", cid=f"<{cid}>", disposition="inline")
+    elif images:
+        raise ValueError("inline images need an HTML part")
     return msg
 
 

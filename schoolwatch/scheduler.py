@@ -1,9 +1,15 @@
 """`schoolwatch run`: the one long-running scheduler process (APScheduler 3.11).
 
 Jobs: each source at its interval (a crawl child process each), the outbox flush every
-minute, the digest at the configured local time on the configured days, and the daily
-retention purge. coalesce + max_instances=1: a slow crawl is never started twice, and runs
+`alerts.flush_every` (1 minute by default: route newly stored items to their lanes, send comms
+queue reminders and escalations, then send queued email), the digest at the configured local
+time on school days (the configured days, minus holidays), and the daily retention purge.
+A crawl that stored something is followed at once by a flush, so an urgent alert does not wait
+for the next tick. coalesce + max_instances=1: a slow crawl is never started twice, and runs
 missed while the machine slept collapse into one.
+
+Every job catches and logs its own failure (a crawl that crashes, a database that is locked,
+an SMTP server that is down) and the next run tries again: the daemon itself never stops.
 """
 
 from __future__ import annotations
@@ -26,7 +32,6 @@ from schoolwatch.crawl import CrawlRunner
 
 log = logging.getLogger("schoolwatch.run")
 
-FLUSH_EVERY = timedelta(minutes=1)
 RETENTION_AT = (3, 15)  # local time of the daily purge
 
 
@@ -37,6 +42,9 @@ class Jobs:
         self.cfg = cfg
         self.factory = factory
         self.runner = runner
+        # The scheduled flush and the one after a crawl must not interleave in this process
+        # (they would be safe, but one would only lose races to the other).
+        self._flush_lock = threading.Lock()
 
     def crawl(self, source_name: str) -> None:
         source = self.cfg.source(source_name)
@@ -50,15 +58,39 @@ class Jobs:
         else:
             tail = " | ".join(result.log_tail[-3:])
             log.error("crawl %s exited with %s: %s", source_name, result.returncode, tail)
+        # Whatever the crawl stored (a failed crawl may have stored some) is routed now.
+        self.flush()
 
     def flush(self) -> None:
+        from alerts.failures import notify_admins
         from alerts.outbox import flush
+        from alerts.queue import remind_and_escalate
+        from alerts.urgent import route_new_items
 
-        try:
-            report = flush(self.factory, self.cfg.smtp)
-        except Exception:
-            log.exception("outbox flush failed; will retry at the next flush")
-            return
+        with self._flush_lock:
+            try:
+                routed = route_new_items(self.factory, self.cfg)
+                if routed.alerts or routed.queued:
+                    log.info(
+                        "routed %d item(s): %d alert(s) queued, %d grouped, %d held, "
+                        "%d into the comms queue",
+                        routed.routed,
+                        routed.alerts,
+                        routed.grouped,
+                        routed.held,
+                        routed.queued,
+                    )
+                remind_and_escalate(self.factory, self.cfg)
+                # Email given up on (by an earlier flush) is reported to admins, once each.
+                notify_admins(self.factory, self.cfg)
+            except Exception:
+                # e.g. the database is locked: the email already queued can still go.
+                log.exception("alert routing failed; will retry at the next flush")
+            try:
+                report = flush(self.factory, self.cfg.smtp)
+            except Exception:
+                log.exception("outbox flush failed; will retry at the next flush")
+                return
         if report.sent or report.retried or report.failed:
             log.info(
                 "outbox: %s sent, %s to retry, %s failed",
@@ -67,16 +99,25 @@ class Jobs:
                 report.failed,
             )
 
-    def digest(self) -> None:
+    def digest(self, now: datetime | None = None) -> list[int]:
+        """Queue and send the SLT digests if today is a school day; the outbox ids queued."""
+        from alerts.calendar import holiday_name, is_school_day, local_date
         from alerts.digest import queue_digests
 
+        now = now or datetime.now(UTC)
+        today = local_date(self.cfg, now)
+        if not is_school_day(self.cfg, today):
+            why = holiday_name(self.cfg, today) or "not a school day"
+            log.info("no digest on %s: %s", today.isoformat(), why)
+            return []
         try:
-            ids = queue_digests(self.factory, self.cfg, now=datetime.now(UTC))
+            ids = queue_digests(self.factory, self.cfg, now=now)
         except Exception:
             log.exception("building the digest failed")
-            return
+            return []
         log.info("digest queued: %d message(s)", len(ids))
         self.flush()
+        return ids
 
     def purge(self) -> None:
         from store.retention import purge
@@ -106,7 +147,7 @@ def build_scheduler(
             _add_crawl(scheduler, jobs, source, now if start_crawls_now else None)
     scheduler.add_job(
         jobs.flush,
-        IntervalTrigger(seconds=FLUSH_EVERY.total_seconds()),
+        IntervalTrigger(seconds=cfg.alerts.flush_every),
         id="outbox-flush",
         name="send queued email",
         next_run_time=now,
@@ -150,6 +191,9 @@ def run_forever(cfg: Config, config_path: Path) -> int:
     """Run until SIGTERM or SIGINT; then stop starting jobs, stop running crawls, exit 0."""
     from store.migrate import open_store
 
+    # APScheduler logs every run of every job at INFO: with a flush each minute that buries
+    # what matters. Jobs log their own outcome; failures still come through as warnings.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     factory = open_store(cfg.database_url)
     runner = CrawlRunner(config_path)
     jobs = Jobs(cfg, factory, runner)

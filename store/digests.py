@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from store.models import Digest, DigestItem, Item, MentionRow, SourceState
@@ -71,3 +71,27 @@ def source_states(session: Session, names: Iterable[str]) -> dict[str, SourceSta
         return {}
     rows = session.scalars(select(SourceState).where(SourceState.name.in_(wanted)))
     return {row.name: row for row in rows}
+
+
+def labelled_since(
+    session: Session, school: str, since: datetime
+) -> list[tuple[datetime, list[str]]]:
+    """(first seen, labels) of every item mentioning `school` first seen since `since`: the
+    raw material for week-on-week counts and the 14-day chart."""
+    mentioned = exists().where(MentionRow.item_id == Item.id, MentionRow.school == school)
+    stmt = (
+        select(Item)
+        .where(mentioned, Item.first_seen_at >= since)
+        .options(selectinload(Item.labels))
+    )
+    return [(i.first_seen_at, [row.label for row in i.labels]) for i in session.scalars(stmt)]
+
+
+def last_digest_at(session: Session, school: str) -> datetime | None:
+    stmt = select(func.max(Digest.created_at)).where(Digest.school == school)
+    return session.scalar(stmt)  # max() keeps the column's type: an aware UTC datetime
+
+
+def digests_since(session: Session, school: str, since: datetime) -> int:
+    stmt = select(func.count()).where(Digest.school == school, Digest.created_at >= since)
+    return int(session.scalar(stmt) or 0)

@@ -130,3 +130,17 @@ def _cut(text: str | None) -> str | None:
         return None
     text = text.replace("\x00", "")
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
+
+
+def failed_since(session: Session, since: datetime) -> list[Outbox]:
+    """Messages given up on since `since`, oldest first (for the digest and admins)."""
+    stmt = (
+        select(Outbox)
+        .where(Outbox.status == "failed", Outbox.created_at >= since)
+        .order_by(Outbox.created_at, Outbox.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def get_by_message_id(session: Session, message_id: str) -> Outbox | None:
+    return session.scalar(select(Outbox).where(Outbox.message_id == message_id))

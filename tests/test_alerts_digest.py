@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
@@ -16,7 +17,9 @@ from alerts import digest as alerts_digest
 from alerts.digest import (
     DigestError,
     Span,
+    Withheld,
     build_digest,
+    entry_for,
     preview_digest,
     queue_digests,
     render_digest,
@@ -235,25 +238,26 @@ def test_build_digest_groups_by_severity_then_label(store, items) -> None:
         (section.severity, [(g.label, [e.item_id for e in g.entries]) for g in section.groups])
         for section in content.sections
     ]
-    assert layout == [
-        ("urgent", [("safeguarding", [items["urgent"]])]),
-        (
-            "high",
-            [("parental_complaint", [items["complaint"]]), ("staff_conduct", [items["conduct"]])],
-        ),
-        ("normal", [(None, [items["unlabelled"]])]),
-        ("low", [("positive", [items["low_positive"], items["both"]])]),
-    ]
-    assert content.counts == {"urgent": 1, "high": 2, "normal": 1, "low": 2}
+    # Lanes (issue 5): safeguarding is only counted (it went to the DSL); staff conduct is the
+    # head's alone, so neither the conduct item nor the complaint that is also labelled staff
+    # conduct is shown; positive items are the good-news section.
+    assert layout == [("normal", [(None, [items["unlabelled"]])])]
+    assert [e.item_id for e in content.good_news] == [items["low_positive"], items["both"]]
+    assert content.withheld == [Withheld("safeguarding", "Safeguarding", 1, "the DSL")]
+    assert content.counts == {"urgent": 1, "high": 0, "normal": 1, "low": 2}
+    assert sorted(content.ledger_ids) == sorted(
+        i for name, i in items.items() if name != "aidans_only"
+    )
     assert items["aidans_only"] not in content.item_ids
-    urgent = content.sections[0].groups[0].entries[0]
+    with store() as session:
+        urgent = entry_for(session.get(Item, items["urgent"]), MILLBROOK)
+        complaint = entry_for(session.get(Item, items["complaint"]), MILLBROOK)
     assert urgent.sources == ["stroud-news", "parents-json"]
     assert urgent.reasons == ["names of pupils with a photo", "safeguarding score 0.95"]
     assert urgent.link == "https://news.example.org/post"
     assert _flat(urgent.snippet) == (
         "Someone posted a photo of [[Millbrook Primary]] pupils with their names."
     )
-    complaint = content.sections[1].groups[0].entries[0]
     assert _flat(complaint.snippet).startswith("[[Mrs Okafor]] at [[Millbrook Primary]] ignored")
     assert complaint.labels == ["parental_complaint", "staff_conduct"]
     assert complaint.matched == ["Millbrook Primary (school)", "Mrs Okafor (staff)"]
@@ -326,7 +330,7 @@ def test_subject_and_summary(store, items) -> None:
         quiet, _, quiet_text = render_digest(
             build_digest(session, cfg, "Quiet School", now=NOW), cfg
         )
-    assert subject == f"{MILLBROOK} — schoolwatch digest, Fri 20 Nov: 6 new (1 urgent, 2 high)"
+    assert subject == f"{MILLBROOK} — schoolwatch digest, Fri 20 Nov: 4 new (1 urgent)"
     assert quiet == (
         "Quiet School — schoolwatch digest, Fri 20 Nov: nothing new; 2 sources checked, 1 failing"
     )
@@ -356,6 +360,9 @@ def test_post_html_and_script_are_escaped_and_bad_links_dropped(store) -> None:
     cfg = _config()
     with store() as session:
         _, html, text = render_digest(build_digest(session, cfg, MILLBROOK, now=NOW), cfg)
+    # Our own chart is the one image, inline by Content-ID; nothing from the post may add one.
+    assert html.count("<img") == 1
+    html = re.sub(r'<img src="cid:[^"]+"[^>]*>', "", html)
     lowered = html.lower()
     for raw in ("<script", "<img", "<iframe", "javascript:", "data:text", 'href="http://evil'):
         assert raw not in lowered
@@ -388,15 +395,28 @@ def test_digest_is_received_multipart_grouped_and_each_item_only_once(
     received = {tuple(m.rcpt_tos): m for m in sink.messages}
     millbrook = received[tuple(SLT)].message
     assert millbrook.get_content_type() == "multipart/alternative"
-    assert [p.get_content_type() for p in millbrook.iter_parts()] == ["text/plain", "text/html"]
+    plain, related = millbrook.iter_parts()
+    assert plain.get_content_type() == "text/plain"
+    # The HTML and its chart travel together: the image is inline, named by Content-ID.
+    assert [p.get_content_type() for p in related.iter_parts()] == ["text/html", "image/png"]
+    chart = list(related.iter_parts())[1]
+    assert chart["Content-ID"] == "<mentions-chart@schoolwatch>"
+    assert chart.get_content().startswith(b"\x89PNG")
+    assert 'src="cid:mentions-chart@schoolwatch"' in body(millbrook, "html")
     assert millbrook["Subject"].strip() == (
-        f"{MILLBROOK} — schoolwatch digest, Fri 20 Nov: 6 new (1 urgent, 2 high)"
+        f"{MILLBROOK} — schoolwatch digest, Fri 20 Nov: 4 new (1 urgent)"
     )
     html = body(millbrook, "html")
     text = body(millbrook, "plain")
-    order = ["Photo of pupils", "Ignored again", "Shouting", "Road works", "Sports day", "Football"]
+    order = ["Road works", "Good news", "Sports day", "Football"]
     assert sorted(order, key=html.index) == order
-    assert sorted(order, key=text.index) == order
+    text_order = ["Road works", "GOOD NEWS", "Sports day", "Football"]
+    assert sorted(text_order, key=text.index) == text_order
+    # Safeguarding content went to the DSL only: SLT see a count, never the post.
+    for hidden in ("Photo of pupils", "their names", "Ignored again", "Shouting"):
+        assert hidden not in html and hidden not in text
+    assert "1 safeguarding item went to the DSL" in text
+    assert "1 safeguarding item went to the DSL" in html
     assert "St Aidan&#39;s fete" not in html
     assert "<mark" in html and "[[Millbrook Primary]]" in text
     assert "parents-json: failing (3 in a row)" in text
@@ -524,7 +544,7 @@ def test_preview_writes_nothing(store, items) -> None:
     previews = preview_digest(store, _config(), now=NOW)
     assert [p.school for p in previews] == [MILLBROOK, AIDANS]
     first = previews[0]
-    assert first.subject.endswith("6 new (1 urgent, 2 high)")
+    assert first.subject.endswith("4 new (1 urgent)")
     assert "<mark" in first.html and "[[Millbrook Primary]]" in first.text
     assert first.message["Subject"] == first.subject
     assert bytes(first.message).startswith(b"Message-ID: <preview-")

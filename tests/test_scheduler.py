@@ -133,3 +133,59 @@ def test_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, "".join(seen) + out
     assert "stopped" in out
+
+
+def test_a_locked_database_is_logged_and_the_next_flush_delivers(
+    tmp_path: Path, caplog, sink
+) -> None:
+    """The daemon survives a database that is briefly locked: the flush logs it and the next
+    one routes and sends what was waiting (real SQLite lock, real SMTP sink)."""
+    import sqlite3
+    from datetime import UTC, timedelta
+
+    from alert_fixtures import DSL, add_item, config
+
+    from store.db import make_engine, session_factory, transaction
+    from store.migrate import upgrade
+
+    db = tmp_path / "locked.db"
+    engine = make_engine(f"sqlite:///{db}", connect_args={"timeout": 0.2})
+    upgrade(engine)
+    factory = session_factory(engine)
+    cfg = config(sink.port)
+    with transaction(factory) as s:
+        add_item(
+            s,
+            "Photos of Millbrook Primary pupils shared",
+            labels={"safeguarding": 0.9},
+            severity="urgent",
+            seen_at=datetime.now(UTC) - timedelta(minutes=1),
+        )
+    jobs = Jobs(cfg, factory, _Runner())
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level(logging.ERROR):
+            jobs.flush()  # must not raise
+        assert "alert routing failed" in caplog.text and "locked" in caplog.text
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert sink.messages == []
+    jobs.flush()
+    assert [m.rcpt_tos for m in sink.messages] == [[DSL]]
+    engine.dispose()
+
+
+def test_a_crashed_crawl_is_logged_and_what_it_stored_is_still_routed(caplog) -> None:
+    class _Crashed(_Runner):
+        def run_one(self, source):  # noqa: ANN001, ANN201
+            return CrawlResult(source.name, -9, 0.5, ["Traceback ...", "MemoryError"])
+
+    _, jobs = _scheduler(_Crashed())
+    flushed = []
+    jobs.flush = lambda: flushed.append(True)  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR):
+        jobs.crawl("news")
+    assert "crawl news exited with -9" in caplog.text and "MemoryError" in caplog.text
+    assert flushed == [True]

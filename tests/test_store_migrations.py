@@ -28,7 +28,7 @@ def schema_diff(engine) -> list:
 
 
 def test_there_is_one_head_and_it_is_0001() -> None:
-    assert head_revision() == "0002"
+    assert head_revision() == "0003"
 
 
 def test_upgrade_from_empty_gives_exactly_the_models(db_url: str) -> None:

@@ -1,0 +1,183 @@
+"""The comms queue: reminders before a complaint is due, escalation to SLT when it is overdue,
+and the updates people make (owner, status; "not relevant" kept as feedback).
+
+Each reminder or escalation is one transaction: the queue row's change and the outbox message
+commit together, so a reminder is sent (at least once) exactly when it is recorded as sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts import mail
+from alerts.digest import entry_for, local_when
+from config.schema import Config
+from store import outbox as outbox_store
+from store import queue as queue_store
+from store.db import transaction
+from store.models import Feedback, Item, QueueItem
+from store.queue import OPEN_STATUSES, QUEUE_STATUSES
+
+log = logging.getLogger(__name__)
+
+# Only these may be answered by a reminder/escalation: an item someone marked replied, closed
+# or not relevant is finished; an escalated one has already gone to SLT.
+_UNANSWERED = ("new", "acknowledged")
+
+
+class QueueError(Exception):
+    """A queue command that cannot be done (unknown id, bad status); the message says why."""
+
+
+@dataclass
+class QueueReport:
+    reminded: int = 0
+    escalated: int = 0
+
+
+def remind_and_escalate(
+    factory: sessionmaker[Session], cfg: Config, *, now: datetime | None = None
+) -> QueueReport:
+    now = now or datetime.now(UTC)
+    report = QueueReport()
+    remind_before = timedelta(seconds=cfg.complaints.remind_before)
+    with transaction(factory) as session:
+        rows = queue_store.queue_items(session, statuses=_UNANSWERED)
+        for row in rows:
+            try:
+                school = cfg.school(row.school)
+            except KeyError:
+                continue  # a school removed from the config: nobody to tell
+            item = session.get(Item, row.item_id)
+            if item is None:
+                continue
+            if row.due_at <= now and row.escalated_at is None:
+                slt = school.recipients_for("slt")
+                if slt:
+                    _queue_message(session, cfg, row, item, slt, "escalate", now)
+                row.status, row.escalated_at = "escalated", now
+                row.updated_at, row.updated_by = now, "schoolwatch"
+                report.escalated += 1
+            elif row.reminders_sent == 0 and row.due_at - remind_before <= now < row.due_at:
+                to = [row.owner] if row.owner else school.recipients_for("comms")
+                if to:
+                    _queue_message(session, cfg, row, item, to, "remind", now)
+                row.reminders_sent, row.reminded_at = row.reminders_sent + 1, now
+                report.reminded += 1
+    return report
+
+
+def _queue_message(
+    session: Session,
+    cfg: Config,
+    row: QueueItem,
+    item: Item,
+    to: list[str],
+    kind: str,
+    now: datetime,
+) -> None:
+    tz = cfg.digest.tzinfo
+    entry = entry_for(item, row.school)
+    title = " ".join(s.text for s in entry.title) or " ".join(s.text for s in entry.snippet)
+    due = local_when(row.due_at, tz)
+    if kind == "remind":
+        subject = f"Reply due {due}: parent post about {row.school} (queue #{row.id})"
+        opening = f"A parent's post about {row.school} is due a reply by {due}."
+    else:
+        subject = f"OVERDUE since {due}: parent post about {row.school} (queue #{row.id})"
+        opening = (
+            f"A parent's post about {row.school} was due a reply by {due} and is still "
+            f"{row.status}. Owner: {row.owner or 'nobody'}."
+        )
+    lines = [
+        opening,
+        "",
+        f"  {title}",
+        f"  {' '.join(s.text for s in entry.snippet)}",
+        f"  Found {local_when(entry.seen_at, tz)}" + (f"; {entry.link}" if entry.link else ""),
+        "",
+        f"See a reply draft:   schoolwatch queue draft {row.id}",
+        f"Update the status:   schoolwatch queue status {row.id} acknowledged|replied|closed",
+        f"Not about us:        schoolwatch queue status {row.id} not_relevant",
+    ]
+    msg = mail.build_message(
+        from_addr=cfg.smtp.from_,
+        to=to,
+        subject=subject,
+        text="\n".join(lines) + "\n",
+        html=None,
+        key=f"queue-{kind}-{row.id}",
+        date=now,
+    )
+    outbox_store.enqueue(
+        session,
+        kind=kind,
+        recipients=to,
+        subject=str(msg["Subject"]),
+        message=mail.message_text(msg),
+        message_id=str(msg["Message-ID"]),
+        now=now,
+    )
+
+
+def _get(session: Session, queue_id: int) -> QueueItem:
+    row = queue_store.queue_item(session, queue_id)
+    if row is None:
+        raise QueueError(f"no comms queue item #{queue_id}")
+    return row
+
+
+def assign(
+    factory: sessionmaker[Session], queue_id: int, owner: str, *, by: str, now: datetime
+) -> QueueItem:
+    with transaction(factory) as session:
+        row = _get(session, queue_id)
+        row.owner, row.updated_at, row.updated_by = owner, now, by
+        return row
+
+
+def set_status(
+    factory: sessionmaker[Session],
+    queue_id: int,
+    status: str,
+    *,
+    by: str,
+    now: datetime,
+    note: str = "",
+) -> QueueItem:
+    """Change an item's status. `not_relevant` also records Feedback(relevant=False) with a
+    snapshot of the post, in the same transaction, for the matcher and classifier."""
+    status = status.replace("-", "_").replace(" ", "_").lower()
+    if status not in QUEUE_STATUSES:
+        raise QueueError(f"unknown status {status!r}; expected one of {', '.join(QUEUE_STATUSES)}")
+    with transaction(factory) as session:
+        row = _get(session, queue_id)
+        row.status, row.updated_at, row.updated_by = status, now, by
+        if note:
+            row.note = (row.note + "\n" if row.note else "") + note
+        if status == "not_relevant":
+            item = session.get(Item, row.item_id)
+            session.add(
+                Feedback(
+                    item_id=row.item_id,
+                    school=row.school,
+                    relevant=False,
+                    labels=None,
+                    severity=None,
+                    title=item.title if item else "",
+                    text=item.text if item else "",
+                    author=item.author if item else "",
+                    note=note or "marked not relevant in the comms queue",
+                    created_by=by,
+                    created_at=now,
+                )
+            )
+        return row
+
+
+def is_open(row: QueueItem) -> bool:
+    return row.status in OPEN_STATUSES

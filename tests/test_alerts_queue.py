@@ -1,0 +1,187 @@
+"""The comms queue: the clock, a reminder before the deadline, escalation to SLT after it, the
+`schoolwatch queue` command, "not relevant" kept as feedback, sandboxed reply drafts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from alert_fixtures import COMMS, DEPUTY, HEAD, SCHOOL, add_item, config
+from smtp_fixtures import body
+from sqlalchemy import select
+
+from alerts.digest import build_digest
+from alerts.outbox import flush
+from alerts.queue import QueueError, remind_and_escalate, set_status
+from alerts.replies import DraftError, draft_reply
+from alerts.sink import SmtpSink
+from alerts.urgent import route_new_items
+from schoolwatch.cli import main
+from store.db import transaction
+from store.models import Feedback, Item, MentionRow, QueueItem
+
+MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # due Wednesday 09:00 under the 48h policy
+
+
+def _complaint(store, text: str = "Millbrook Primary ignored my email about the trip") -> int:  # noqa: ANN001
+    with transaction(store) as s:
+        return add_item(s, text, labels={"parental_complaint": 0.8}, seen_at=MONDAY)
+
+
+def test_reminder_before_due_then_one_escalation_to_slt(store, sink: SmtpSink) -> None:
+    cfg = config(sink.port, complaints={"remind_before": "4h"})
+    _complaint(store)
+    route_new_items(store, cfg, now=MONDAY)
+    due = MONDAY + timedelta(hours=48)
+    assert remind_and_escalate(store, cfg, now=due - timedelta(hours=5)).reminded == 0
+    assert remind_and_escalate(store, cfg, now=due - timedelta(hours=3)).reminded == 1
+    assert remind_and_escalate(store, cfg, now=due - timedelta(hours=2)).reminded == 0  # once
+    flush(store, cfg.smtp, now=due)
+    [reminder] = sink.messages
+    assert reminder.rcpt_tos == [COMMS]
+    assert "Reply due Wed 18 Nov 09:00" in str(reminder.message["Subject"])
+    assert "schoolwatch queue draft" in body(reminder.message, "plain")
+    report = remind_and_escalate(store, cfg, now=due + timedelta(minutes=1))
+    assert report.escalated == 1
+    assert remind_and_escalate(store, cfg, now=due + timedelta(hours=5)).escalated == 0
+    flush(store, cfg.smtp, now=due + timedelta(hours=5))
+    escalation = sink.messages[1]
+    assert escalation.rcpt_tos == [HEAD, DEPUTY]
+    assert str(escalation.message["Subject"]).startswith("OVERDUE")
+    assert len(sink.messages) == 2
+    # The digest lists it as overdue.
+    with store() as s:
+        content = build_digest(s, cfg, SCHOOL, now=due + timedelta(hours=6))
+    assert [(o.status, o.owner) for o in content.overdue] == [("escalated", COMMS)]
+
+
+def test_an_answered_complaint_is_not_escalated(store, sink: SmtpSink) -> None:
+    cfg = config(sink.port)
+    _complaint(store)
+    route_new_items(store, cfg, now=MONDAY)
+    with transaction(store) as s:
+        [row] = s.scalars(select(QueueItem)).all()
+    set_status(store, row.id, "replied", by="office", now=MONDAY + timedelta(hours=1))
+    assert remind_and_escalate(store, cfg, now=MONDAY + timedelta(days=5)).escalated == 0
+    with pytest.raises(QueueError, match="unknown status 'done'"):
+        set_status(store, row.id, "done", by="office", now=MONDAY)
+    with pytest.raises(QueueError, match="no comms queue item #999"):
+        set_status(store, 999, "closed", by="office", now=MONDAY)
+
+
+def _write_config(tmp_path: Path) -> Path:
+    doc = {
+        "schools": [school.model_dump(exclude_none=True) for school in config().schools],
+        "storage": f"sqlite:///{tmp_path / 'sw.db'}",
+    }
+    path = tmp_path / "sw.yaml"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_queue_command_lists_assigns_updates_and_keeps_not_relevant_as_feedback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from config import load_config
+    from store.migrate import open_store
+
+    path = _write_config(tmp_path)
+    cfg = load_config(path)
+    factory = open_store(cfg.database_url)
+    item_id = _complaint(factory)
+    route_new_items(factory, cfg, now=MONDAY)
+    assert main(["queue", "list", "--config", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "#1" in out and "new" in out and COMMS in out and "OVERDUE" in out  # real clock
+    assert main(["queue", "assign", "1", "comms@x.example", "--config", str(path)]) == 0
+    assert (
+        main(
+            [
+                "queue",
+                "status",
+                "1",
+                "not-relevant",
+                "--note",
+                "another Millbrook",
+                "--by",
+                "pat",
+                "--config",
+                str(path),
+            ]
+        )
+        == 0
+    )
+    assert "kept as feedback" in capsys.readouterr().out
+    assert main(["queue", "list", "--config", str(path)]) == 0
+    assert "the comms queue is empty" in capsys.readouterr().out
+    assert main(["queue", "list", "--all", "--config", str(path)]) == 0
+    assert "not_relevant" in capsys.readouterr().out
+    assert main(["queue", "status", "7", "closed", "--config", str(path)]) == 1
+    assert "no comms queue item #7" in capsys.readouterr().err
+    with transaction(factory) as s:
+        [fb] = s.scalars(select(Feedback)).all()
+        assert (fb.item_id, fb.school, fb.relevant, fb.created_by) == (
+            item_id,
+            SCHOOL,
+            False,
+            "pat",
+        )
+        assert fb.note == "another Millbrook" and "trip" in fb.text
+        [row] = s.scalars(select(QueueItem)).all()
+        assert row.owner == "comms@x.example"
+    assert main(["queue", "draft", "1", "--config", str(path)]) == 0
+    assert "complaints procedure" in capsys.readouterr().out
+
+
+def test_reply_draft_follows_the_policy_and_asks_to_remove_posts_naming_staff(store) -> None:
+    cfg = config(
+        complaints={
+            "procedure_url": "https://millbrook.example.sch.uk/complaints",
+            "contact": "Mrs Raman in the school office",
+        }
+    )
+    item_id = _complaint(store, "Mrs Okafor at Millbrook Primary is useless")
+    with transaction(store) as s:
+        s.add(
+            MentionRow(
+                item_id=item_id,
+                kind="staff",
+                school=SCHOOL,
+                name="Helen Okafor",
+                text="Mrs Okafor",
+                field="text",
+                start=0,
+                end=10,
+                score=97,
+            )
+        )
+    with store() as s:
+        item = s.get(Item, item_id)
+        draft = draft_reply(cfg, SCHOOL, item)
+        item.mentions = [m for m in item.mentions if m.kind != "staff"]
+        plain = draft_reply(cfg, SCHOOL, item)
+    assert "Thank you for getting in touch" in draft  # acknowledge
+    assert "contact\nMrs Raman in the school office" in draft  # talk in person
+    assert "https://millbrook.example.sch.uk/complaints" in draft  # the procedure
+    assert "names a member of our staff" in draft and "remove it" in draft
+    assert "names a member of our staff" not in plain
+    assert "useless" not in draft  # the post is never quoted back
+
+
+def test_admin_templates_are_sandboxed_and_errors_name_the_line(store, tmp_path: Path) -> None:
+    folder = tmp_path / "replies"
+    folder.mkdir()
+    (folder / "reply.txt.j2").write_text("Dear parent, from {{ school }}.\n")
+    (folder / "evil.txt.j2").write_text("{{ school.__class__.__mro__[1].__subclasses__() }}\n")
+    (folder / "broken.txt.j2").write_text("line one\n{% if %}\n")
+    cfg = config(complaints={"reply_templates": str(folder)})
+    item_id = _complaint(store)
+    with store() as s:
+        item = s.get(Item, item_id)
+        assert draft_reply(cfg, SCHOOL, item) == f"Dear parent, from {SCHOOL}.\n"
+        with pytest.raises(DraftError, match="evil.txt.j2: reply template error"):
+            draft_reply(cfg, SCHOOL, item, "evil.txt.j2")
+        with pytest.raises(DraftError, match=r"broken.txt.j2:2: reply template syntax error"):
+            draft_reply(cfg, SCHOOL, item, "broken.txt.j2")
