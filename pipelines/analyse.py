@@ -5,6 +5,8 @@ classify.
 
 from __future__ import annotations
 
+from typing import Any
+
 from config.schema import Config
 from pipelines.classify import Classifier
 from pipelines.fingerprint import fingerprint
@@ -24,10 +26,20 @@ class Analyser:
         self.config = cfg
         self.watchlist = Watchlist.from_config(cfg)
         self.classifier = Classifier.from_config(cfg)
+        self.logos: Any = None  # a pipelines.logo.LogoMatcher; OpenCV loads only if logos are set
+        if any(s.logos for s in cfg.schools):
+            from pipelines.logo import LogoMatcher
+
+            self.logos = LogoMatcher.from_config(cfg)
 
     def analyse(self, post: Post) -> Analysis:
         clean = normalise(post)
         mentions, notes = self.watchlist.find_explained(clean)
+        if self.logos is not None and clean.images:
+            from pipelines.logo import logo_mentions
+
+            found, more = logo_mentions(self.logos, clean.images)
+            mentions, notes = mentions + found, notes + more
         analysis = Analysis(
             post=clean,
             canonical_url=canonical_url(clean.url) if clean.permalink else "",

@@ -69,8 +69,38 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--source", metavar="NAME", help="only this source")
     sp.add_argument("--parallel", type=int, default=2, help="crawl processes at once (default 2)")
 
+    sp = add("sources", cmd_sources, "sources and their health; `sources test NAME` tries one")
+    sp.add_argument("action", nargs="?", choices=["test"], help="test: fetch once, store nothing")
+    sp.add_argument("name", nargs="?", help="the source to test")
+
     sp = add("classify", cmd_classify, "analyse posts from a JSON Lines file (DESIGN.md contract)")
     sp.add_argument("input", nargs="?", default=None, help="JSON Lines file, or - for stdin")
+
+    sp = add("explain", cmd_explain, "show every match candidate in one post and why it counted")
+    sp.add_argument("text", nargs="?", default=None, help="the post's text")
+    sp.add_argument("--title", default="", help="the post's title")
+    sp.add_argument("--author", default="", help="the post's author")
+    sp.add_argument("--image", action="append", default=[], help="a local image file (repeatable)")
+    sp.add_argument("--input", metavar="FILE", help="posts in the classify JSON Lines format")
+    sp.add_argument("--id", dest="post_id", help="with --input: only the post with this id")
+
+    sp = add("evaluate", cmd_evaluate, "score the pipeline on labelled posts (JSON Lines)")
+    sp.add_argument("labelled", help="posts with their expected relevant, labels and severity")
+    sp.add_argument("--worst", type=int, default=10, help="how many worst misses to show")
+    sp.add_argument("--json", action="store_true", help="the scores as JSON")
+
+    sp = add("train", cmd_train, "retrain the classifier on the school's corrections")
+    sp.add_argument("--out", metavar="FILE", help="where to write the model (default: config)")
+    sp.add_argument("--no-feedback", action="store_true", help="the shipped examples only")
+    sp.add_argument("--dry-run", action="store_true", help="print the scores, write nothing")
+    sp.add_argument("--force", action="store_true", help="save even if safeguarding recall falls")
+
+    sp = add("correct", cmd_correct, "record what a stored item's labels should have been")
+    sp.add_argument("item", type=int, help="the item's id")
+    sp.add_argument("--labels", required=True, help="comma-separated labels, or none")
+    sp.add_argument("--severity", required=True, choices=["urgent", "high", "normal", "low"])
+    sp.add_argument("--by", default="admin", help="who made the correction")
+    sp.add_argument("--note", default="", help="why")
 
     sp = add("digest", cmd_digest, "build the SLT digest: preview it or send it")
     g = sp.add_mutually_exclusive_group(required=True)
@@ -79,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add("flush", cmd_flush, "send queued email now")
     add("run", cmd_run, "run the scheduler: crawls, digests, email (until SIGTERM/SIGINT)")
+
+    from schoolwatch.queue_cmd import add_arguments as add_queue_arguments
+
+    add_queue_arguments(add("queue", cmd_queue, "the comms queue: list, assign, update, drafts"))
 
     sp = add("demo", cmd_demo, "run one full cycle on the bundled example school, offline")
     sp.add_argument("--out", default="schoolwatch-demo", help="folder for the demo's output")
@@ -101,7 +135,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    from pipelines.match import Watchlist
+
     cfg, path = _config(args)
+    Watchlist.from_config(cfg)  # nickname files, and entries that would match everything
     print(f"{path}: OK")
     for school in cfg.schools:
         roles = sorted({r for rec in school.recipients for r in rec.roles})
@@ -129,6 +166,18 @@ def _masked(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    from schoolwatch.sources_cmd import list_sources, try_source
+
+    cfg, path = _config(args)
+    if args.action == "test":
+        if not args.name:
+            print("schoolwatch: say which source: schoolwatch sources test NAME", file=sys.stderr)
+            return 2
+        return try_source(cfg, path, args.name, sys.stdout)
+    return list_sources(cfg, sys.stdout)
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from schoolwatch.crawl_report import crawl_with_progress
 
@@ -136,11 +185,50 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return crawl_with_progress(cfg, path, args.source, parallel=args.parallel)
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from schoolwatch.explain_cmd import run_explain
+
+    cfg, _ = _config(args)
+    return run_explain(
+        cfg, args.text, sys.stdout, sys.stderr, title=args.title, author=args.author,
+        images=args.image, input=args.input, post_id=args.post_id,
+    )  # fmt: skip
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     from schoolwatch.classify_cmd import run_classify
 
     cfg, _ = _config(args)
     return run_classify(cfg, args.input, sys.stdout, sys.stderr)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from schoolwatch.evaluate_cmd import run_evaluate
+
+    cfg, _ = _config(args)
+    return run_evaluate(
+        cfg, args.labelled, sys.stdout, sys.stderr, worst=args.worst, as_json=args.json
+    )
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from schoolwatch.train_cmd import run_train
+
+    cfg, _ = _config(args)
+    return run_train(
+        cfg, sys.stdout, sys.stderr, out=args.out, use_feedback=not args.no_feedback,
+        dry_run=args.dry_run, force=args.force,
+    )  # fmt: skip
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from schoolwatch.train_cmd import run_correct
+
+    cfg, _ = _config(args)
+    return run_correct(
+        cfg, args.item, args.labels, args.severity, sys.stdout, sys.stderr, by=args.by,
+        note=args.note,
+    )  # fmt: skip
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -175,6 +263,13 @@ def cmd_flush(args: argparse.Namespace) -> int:
     report = flush(open_store(cfg.database_url), cfg.smtp)
     print(f"outbox: {report.sent} sent, {report.retried} to retry, {report.failed} failed")
     return 0 if not report.failed and not report.retried else 1
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    from schoolwatch.queue_cmd import run_queue
+
+    cfg, _ = _config(args)
+    return run_queue(cfg, args, sys.stdout, sys.stderr)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -231,3 +231,67 @@ class Feedback(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTC_DT, index=True)
+
+
+class RoutedItem(Base):
+    """The alert ledger: an item has been routed for a school (alerts decided, queue item made).
+
+    The unique constraint makes "each item is routed once per school" a database guarantee, so
+    two flushes racing cannot alert twice (issue 5)."""
+
+    __tablename__ = "routed_items"
+    __table_args__ = (UniqueConstraint("school", "item_id", name="uq_routed_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school: Mapped[str] = mapped_column(String(300))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    routed_at: Mapped[datetime] = mapped_column(UTC_DT, index=True)
+
+
+class AlertDelivery(Base):
+    """One immediate alert about one item for one recipient.
+
+    status: `sent` (queued in the outbox as `outbox_id`), `grouped` (a near-duplicate of the
+    alert `group_id`, so not sent again), `held` (over the recipient's rate limit: it goes out
+    in one combined alert when the window allows)."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        UniqueConstraint("school", "item_id", "recipient", name="uq_alert_delivery"),
+        Index("ix_alert_deliveries_recipient", "recipient", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school: Mapped[str] = mapped_column(String(300))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="held")
+    group_id: Mapped[int | None] = mapped_column(Integer)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTC_DT)
+    sent_at: Mapped[datetime | None] = mapped_column(UTC_DT)
+
+
+class QueueItem(Base):
+    """A parental complaint in the comms queue, with its owner, status and 48-hour clock.
+
+    status: new, acknowledged, replied, escalated, closed, not_relevant."""
+
+    __tablename__ = "comms_queue"
+    __table_args__ = (UniqueConstraint("school", "item_id", name="uq_comms_queue_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school: Mapped[str] = mapped_column(String(300), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[str] = mapped_column(String(320), default="")
+    status: Mapped[str] = mapped_column(String(15), default="new", index=True)
+    found_at: Mapped[datetime] = mapped_column(UTC_DT)
+    due_at: Mapped[datetime] = mapped_column(UTC_DT, index=True)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTC_DT)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTC_DT)
+    updated_at: Mapped[datetime] = mapped_column(UTC_DT)
+    updated_by: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -54,7 +54,7 @@ def test_check_config_warns_about_a_missing_logo_and_no_digest_readers(
     tmp_path: Path, capsys
 ) -> None:
     cfg = tmp_path / "c.yaml"
-    cfg.write_text("schools: [{name: A, logos: [crest.png]}]\n")
+    cfg.write_text("schools: [{name: Alderbrook Academy, logos: [crest.png]}]\n")
     assert main(["check-config", "--config", str(cfg)]) == 0
     out = capsys.readouterr().out
     assert f"logo file not found: {tmp_path / 'crest.png'}" in out
@@ -63,7 +63,7 @@ def test_check_config_warns_about_a_missing_logo_and_no_digest_readers(
 
 def test_crawl_names_an_unknown_source(tmp_path: Path) -> None:
     cfg = tmp_path / "c.yaml"
-    cfg.write_text(f"schools: [{{name: A}}]\nstorage: sqlite:///{tmp_path / 'x.db'}\n")
+    cfg.write_text(f"schools: [{{name: Alderbrook Academy}}]\nstorage: sqlite:///{tmp_path / 'x.db'}\n")
     with pytest.raises(SystemExit, match="no source named 'nope'"):
         main(["crawl", "--config", str(cfg), "--source", "nope"])
 
@@ -79,4 +79,6 @@ def test_scrapy_list_works_from_the_project_root_without_a_config() -> None:
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["feed", "page"]
+    assert out.stdout.split() == sorted(
+        "article bluesky feed forum google_alerts google_news mastodon page reddit youtube".split()
+    )  # one spider per source kind (config.schema.SourceKind)

@@ -50,7 +50,7 @@ def test_every_config_error_reaches_the_command_line_with_a_non_zero_exit(capsys
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:
     cfg = tmp_path / "two.yaml"
-    cfg.write_text("schools:\n  - name: A\n    recipents: []\ndigest: {time: '99:00'}\n")
+    cfg.write_text("schools:\n  - name: Alderbrook Academy\n    recipents: []\ndigest: {time: '99:00'}\n")
     with pytest.raises(ConfigError) as err:
         load_config(cfg)
     assert len(err.value.problems) == 2
@@ -73,14 +73,14 @@ def test_config_path_from_environment(tmp_path: Path, monkeypatch) -> None:
 def test_relative_sqlite_path_resolves_against_the_config_folder(tmp_path: Path) -> None:
     cfg = tmp_path / "sub" / "c.yaml"
     cfg.parent.mkdir()
-    cfg.write_text("schools: [{name: A}]\nstorage: sqlite:///data/sw.db\n")
+    cfg.write_text("schools: [{name: Alderbrook Academy}]\nstorage: sqlite:///data/sw.db\n")
     assert load_config(cfg).database_url == f"sqlite:///{tmp_path / 'sub' / 'data' / 'sw.db'}"
 
 
 def test_postgres_url_uses_psycopg3() -> None:
     from config import load_config_text
 
-    cfg = load_config_text("schools: [{name: A}]\nstorage: postgresql://sw@db.local/sw\n")
+    cfg = load_config_text("schools: [{name: Alderbrook Academy}]\nstorage: postgresql://sw@db.local/sw\n")
     assert cfg.database_url == "postgresql+psycopg://sw@db.local/sw"
 
 
