@@ -44,6 +44,7 @@ def run_demo(out: Path, console: Console | None = None) -> int:
     from alerts.digest import queue_digests
     from alerts.outbox import flush
     from alerts.sink import SmtpSink
+    from alerts.urgent import route_new_items
     from config.loader import load_config
     from schoolwatch.crawl_report import crawl_with_progress
     from schoolwatch.localsite import LocalSite
@@ -63,12 +64,21 @@ def run_demo(out: Path, console: Console | None = None) -> int:
         crawl_status = crawl_with_progress(cfg, cfg_path, None, console=console)
         factory = open_store(cfg.database_url)
         print_summary(console, factory)
+        # What the daemon does every minute: route new items to their lanes, then send.
+        routed = route_new_items(factory, cfg)
+        alerts = flush(factory, cfg.smtp)
+        console.print(
+            f"alerts: {routed.alerts} sent at once (safeguarding to the DSL, staff conduct to the "
+            f"head), {routed.queued} complaint(s) in the comms queue; {alerts.sent} delivered"
+        )
+        written = save_received([m.data for m in sink.messages], out, prefix="alert")
+        seen = len(sink.messages)
         queued = queue_digests(factory, cfg, now=datetime.now(UTC))
         report = flush(factory, cfg.smtp)
         console.print(
             f"digest: {len(queued)} queued, {report.sent} delivered over SMTP to the sink"
         )
-        written = save_received([m.data for m in sink.messages], out)
+        written += save_received([m.data for m in sink.messages[seen:]], out, prefix="digest")
     for path in written:
         console.print(f"  wrote {path}")
     seconds = (datetime.now(UTC) - started).total_seconds()
@@ -115,7 +125,7 @@ def print_summary(console: Console, factory) -> None:  # type: ignore[no-untyped
     console.print("severity: " + ", ".join(f"{k} {v}" for k, v in severities.items() if k))
 
 
-def save_received(messages: list[bytes], out: Path) -> list[Path]:
+def save_received(messages: list[bytes], out: Path, *, prefix: str) -> list[Path]:
     """Write each message the sink received as .eml, and its HTML part as .html."""
     written: list[Path] = []
     for raw in messages:
@@ -123,10 +133,10 @@ def save_received(messages: list[bytes], out: Path) -> list[Path]:
         assert isinstance(msg, EmailMessage)
         to = str(msg.get("To", "unknown"))
         slug = re.sub(r"[^a-z0-9]+", "-", to.split("@")[0].lower()).strip("-") or "message"
-        base = out / f"digest-{slug}"
+        base = out / f"{prefix}-{slug}"
         n = 2
         while base.with_suffix(".eml").exists():
-            base = out / f"digest-{slug}-{n}"
+            base = out / f"{prefix}-{slug}-{n}"
             n += 1
         base.with_suffix(".eml").write_bytes(raw)
         written.append(base.with_suffix(".eml"))

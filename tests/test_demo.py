@@ -67,3 +67,14 @@ def test_demo_stores_a_story_carried_by_two_feeds_once(demo) -> None:  # noqa: A
         "having count(distinct source) > 1)"
     ).fetchone()
     assert multi >= 1
+
+
+def test_demo_alerts_the_safeguarding_lead_at_once(demo) -> None:  # noqa: ANN001
+    _, out = demo
+    alerts = sorted(out.glob("alert-dsl*.eml"))
+    assert alerts, sorted(p.name for p in out.iterdir())
+    subjects = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)["Subject"]
+        for p in alerts
+    ]
+    assert any("Safeguarding" in s for s in subjects), subjects
