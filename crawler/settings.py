@@ -49,9 +49,15 @@ HTTPCACHE_DIR = "httpcache"
 
 # Items flow from the spider into the thin pipeline classes; all the thinking is in pipelines/.
 ITEM_PIPELINES = {
+    "pipelines.itempipelines.ImageCachePipeline": 200,  # image URLs -> local files (logos)
     "pipelines.itempipelines.AnalysePipeline": 300,
     "pipelines.itempipelines.StorePipeline": 800,
 }
+
+# Spidermon checks every crawl when it ends (crawler/monitors.py); the report goes to the log.
+SPIDERMON_ENABLED = True
+EXTENSIONS = {"spidermon.contrib.scrapy.extensions.Spidermon": 500}
+SPIDERMON_ENGINE_STOP_MONITORS = ["crawler.monitors.SourceMonitorSuite"]
 
 # No control ports on a crawl process: nobody should be able to steer it from outside.
 TELNETCONSOLE_ENABLED = False

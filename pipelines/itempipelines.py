@@ -1,6 +1,7 @@
 """The thin Scrapy item-pipeline classes: they call pipelines.analyse and store.items, no more.
 
-    spider --Post--> AnalysePipeline --Analysis--> StorePipeline --> store (relevant only)
+    spider --Post--> ImageCachePipeline --Post--> AnalysePipeline --Analysis--> StorePipeline
+                     (image URLs -> local files)                        --> store (relevant only)
 
 Posts about none of the configured schools or staff are counted but not stored: keep only
 what the purpose needs. A post that cannot be analysed or stored is logged with its URL and
@@ -13,20 +14,28 @@ Stats (shown at the end of every crawl):
     schoolwatch/items/duplicate   already stored (from this or another source)
     schoolwatch/items/new_sighting  duplicates seen at a new (source, URL): recorded
     schoolwatch/items/analyse_failed, schoolwatch/items/store_failed
+    schoolwatch/images/cached     image files now in the cache (downloaded or already there)
+    schoolwatch/images/failed     image URLs not fetched (robots, size cap, not an image, ...)
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urlsplit
 
-from scrapy.exceptions import DropItem
+from scrapy import Request
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.pipelines import media as scrapy_media
+from scrapy.pipelines.files import FilesPipeline
 
 from pipelines.post import Analysis, Post
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,6 +60,95 @@ def crawl_config(crawler: Crawler) -> Config:
 def _stats(crawler: Crawler) -> StatsCollector:
     assert crawler.stats is not None
     return crawler.stats
+
+
+def image_cache_dir(cfg: Config) -> Path:
+    """`crawler.image_cache`, else `images/` next to a SQLite database, else next to the config."""
+    if cfg.crawler.image_cache is not None:
+        folder = cfg.crawler.image_cache
+        return folder if folder.is_absolute() else (cfg.base_dir / folder).resolve()
+    url = cfg.database_url
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        return Path(url[len("sqlite:///") :]).resolve().parent / "images"
+    return (cfg.base_dir / "images").resolve()
+
+
+class NotAnImage(Exception):
+    """The URL answered with something other than an image."""
+
+
+# Scrapy logs a failed media download at ERROR with a traceback unless it is a "filtered"
+# request. A missing or refused image is routine (counted and warned once, below), so ours
+# are raised as filtered; older Scrapy versions without that class just log louder.
+_QUIET_MEDIA_ERROR: type[Exception] = getattr(
+    scrapy_media, "_MediaRequestFiltered", scrapy_media.FileException
+)
+
+
+class ImageSkipped(_QUIET_MEDIA_ERROR):  # type: ignore[valid-type,misc]
+    """An image that was not cached (robots, size cap, HTTP error, not an image)."""
+
+
+class ImageCachePipeline(FilesPipeline):
+    """Post.images: remote URLs in, local file paths out, for the logo matcher.
+
+    The downloads go through the crawl's own downloader, so robots.txt, the throttle, the user
+    agent and the retries apply to them as to pages; each is capped at `crawler.image_max_mb`
+    and at most `crawler.images_per_post` per post are fetched. Files are named by a hash of
+    their URL, so an image seen again is not fetched again. A failed image is counted and
+    dropped from the post; the post itself always goes on. Off when no school has a logo to
+    look for (nothing would use the files) and for `sources test` runs.
+    """
+
+    def __init__(self, folder: Path, *, crawler: Crawler, per_post: int, max_bytes: int) -> None:
+        super().__init__(str(folder), crawler=crawler)
+        self.folder = folder
+        self.per_post = per_post
+        self.max_bytes = max_bytes
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if getattr(crawler.spider, "dry_run", False):
+            raise NotConfigured("a test fetch stores nothing")
+        cfg = crawl_config(crawler)
+        if cfg.crawler.images_per_post == 0 or not any(s.logos for s in cfg.schools):
+            raise NotConfigured("no logos to look for")
+        folder = image_cache_dir(cfg)
+        folder.mkdir(parents=True, exist_ok=True)
+        max_bytes = int(cfg.crawler.image_max_mb * 1024 * 1024)
+        return cls(
+            folder, crawler=crawler, per_post=cfg.crawler.images_per_post, max_bytes=max_bytes
+        )
+
+    def get_media_requests(self, item: Any, info: Any) -> list[Request]:
+        if not isinstance(item, Post):
+            return []
+        remote = [u for u in item.images if urlsplit(u).scheme in ("http", "https")]
+        meta = {"allow_offsite": True, "download_maxsize": self.max_bytes}
+        return [Request(u, meta=dict(meta)) for u in remote[: self.per_post]]
+
+    async def media_downloaded(
+        self, response: Response, request: Request, info: Any, *, item: Any = None
+    ) -> Any:
+        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+        if response.status == 200 and not ctype.startswith("image/"):
+            raise NotAnImage(f"{request.url} is {ctype or 'untyped'}, not an image")
+        return await super().media_downloaded(response, request, info, item=item)
+
+    def media_failed(self, failure: Any, request: Request, info: Any) -> Any:
+        logger.warning("image %s not cached: %s", request.url, failure.value or failure)
+        raise ImageSkipped(str(failure.value))
+
+    def item_completed(self, results: list[Any], item: Any, info: Any) -> Any:
+        if not isinstance(item, Post):
+            return item
+        stats = self.crawler.stats
+        paths = [str(self.folder / r["path"]) for ok, r in results if ok]
+        if stats is not None:
+            stats.inc_value("schoolwatch/images/cached", len(paths))
+            stats.inc_value("schoolwatch/images/failed", len(results) - len(paths))
+        item.images = paths  # local files only: the logo matcher reads them from disk
+        return item
 
 
 class AnalysePipeline:

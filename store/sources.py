@@ -5,7 +5,7 @@ Every function runs inside the caller's transaction and creates the row on first
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,9 @@ from store.models import SourceState
 # The error classes the crawler reports. The column stays a free string so a new class needs no
 # migration; these are the ones the source-health view knows how to explain.
 ERROR_CLASSES: tuple[str, ...] = (
-    "http_error",
+    "not_found",  # 404 / 410: the page or feed is gone
+    "server_error",  # 5xx after retries
+    "http_error",  # any other 4xx
     "timeout",
     "too_large",
     "robots",
@@ -24,7 +26,8 @@ ERROR_CLASSES: tuple[str, ...] = (
     "connection",
     "parse_error",
     "not_a_feed",
-    "blocked",
+    "blocked",  # 401/403/429 or a bot-protection page: reported, never evaded
+    "empty",  # no entries for longer than the source's `empty_after`, though it had some before
     "offsite",  # redirected outside the source's allowed domains
     "interrupted",  # the crawl was stopped before it finished (e.g. SIGTERM)
     "error",  # anything else: the message says what
@@ -136,3 +139,52 @@ def record_failure(
     state.last_error_at = now
     session.flush()
     return state
+
+
+def record_empty(
+    session: Session,
+    name: str,
+    *,
+    url: str,
+    empty_after: timedelta,
+    warnings: list[str] | None = None,
+    now: datetime,
+) -> SourceState:
+    """A fetch that was read but held no entries.
+
+    A source that never had entries is simply quiet: a success. One that had entries is
+    measured from its last success with entries (`last_success_at`, which an empty read does
+    not move): within `empty_after` nothing is recorded against it; beyond, it is a failure of
+    class `empty`, so a source that silently stopped is not shown as healthy for weeks.
+    The validators are dropped so that the next crawl fetches the whole body, not a 304.
+    """
+    state = _get_or_create(session, name, url)
+    if not state.total_items:
+        return record_success(
+            session,
+            name,
+            url=url,
+            items=0,
+            etag=None,
+            last_modified=None,
+            warnings=warnings,
+            now=now,
+        )
+    state.last_attempt_at = now
+    state.last_items = 0
+    state.etag = None
+    state.last_modified = None
+    state.warnings = [_cut(w, 2000) or "" for w in (warnings or [])]
+    since = state.last_success_at
+    if since is not None and now - since < empty_after:
+        session.flush()  # quiet for now: neither a failure nor a new success
+        return state
+    when = f"since {since:%Y-%m-%d %H:%M} UTC" if since else "ever"
+    return record_failure(
+        session,
+        name,
+        url=url,
+        error_class="empty",
+        message=f"{url} has had no entries {when} (it had {state.total_items} before)",
+        now=now,
+    )

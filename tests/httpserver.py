@@ -3,6 +3,7 @@
     with LoopbackServer() as server:
         server.route("/feed.xml", body, content_type="application/rss+xml", etag='"v1"')
         server.route("/slow", b"late", delay=5)        # sleeps before answering
+        server.route("/t?page=2", page2)                # a route with a query matches exactly
         server.route("/huge", size=20 * 2**20)          # streams 20 MB of filler
         server.robots("User-agent: *\\nDisallow: /private/\\n")
         server.serve_folder("/", Path("config/example/site"))
@@ -164,9 +165,11 @@ class LoopbackServer:
         with self._lock:
             self._requests.append(req)
 
-    def _find(self, path: str) -> Route | None:
+    def _find(self, path_and_query: str) -> Route | None:
+        """The route for "/path?query" exactly, else for "/path", else a served file."""
+        path = urlsplit(path_and_query).path
         with self._lock:
-            route = self._routes.get(path)
+            route = self._routes.get(path_and_query) or self._routes.get(path)
             folders = list(self._folders)
         if route is not None:
             return route
@@ -204,7 +207,7 @@ def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
         def _answer(self, *, with_body: bool) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             server._record(ReceivedRequest(self.command, self.path, headers))
-            route = server._find(urlsplit(self.path).path)
+            route = server._find(self.path)
             if route is None:
                 self._send(404, {"Content-Type": "text/plain"}, b"not found\n", with_body)
                 return

@@ -63,7 +63,8 @@ def test_check_config_warns_about_a_missing_logo_and_no_digest_readers(
 
 def test_crawl_names_an_unknown_source(tmp_path: Path) -> None:
     cfg = tmp_path / "c.yaml"
-    cfg.write_text(f"schools: [{{name: Alderbrook Academy}}]\nstorage: sqlite:///{tmp_path / 'x.db'}\n")
+    db = tmp_path / "x.db"
+    cfg.write_text(f"schools: [{{name: Alderbrook Academy}}]\nstorage: sqlite:///{db}\n")
     with pytest.raises(SystemExit, match="no source named 'nope'"):
         main(["crawl", "--config", str(cfg), "--source", "nope"])
 

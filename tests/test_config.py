@@ -50,7 +50,9 @@ def test_every_config_error_reaches_the_command_line_with_a_non_zero_exit(capsys
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:
     cfg = tmp_path / "two.yaml"
-    cfg.write_text("schools:\n  - name: Alderbrook Academy\n    recipents: []\ndigest: {time: '99:00'}\n")
+    cfg.write_text(
+        "schools:\n  - name: Alderbrook Academy\n    recipents: []\ndigest: {time: '99:00'}\n"
+    )
     with pytest.raises(ConfigError) as err:
         load_config(cfg)
     assert len(err.value.problems) == 2

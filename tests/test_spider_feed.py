@@ -81,7 +81,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     with LoopbackServer() as server:
         _serve(server)
         srcs: list[dict[str, object]] = [
-            {"name": name, "kind": "feed", "url": server.url(path)}
+            # Formats only here: following headline-only entries is tests/test_spider_fulltext.py.
+            {"name": name, "kind": "feed", "url": server.url(path), "full_text": False}
             for name, path in FEED_SOURCES.items()
         ]
         srcs.append(
@@ -255,7 +256,7 @@ def test_second_crawl_sends_validators_and_records_not_modified(crawled) -> None
 @pytest.mark.parametrize(
     ("source", "error_class", "path"),
     [
-        ("error500", "http_error", "/feeds/error.xml"),
+        ("error500", "server_error", "/feeds/error.xml"),
         ("slow", "timeout", "/feeds/slow.xml"),
         ("huge", "too_large", "/feeds/huge.xml"),
         ("huge-unannounced", "too_large", "/feeds/huge-unannounced.xml"),

@@ -117,7 +117,9 @@ def test_a_failing_later_page_is_a_warning_and_keeps_the_first_page(crawled) -> 
     assert [p["title"] for p in run.exported] == ["Listing item"]
     state = crawled.states["listing"]
     assert state.last_error_class is None and state.last_items == 1
-    assert any("page 2 skipped (http_error)" in w and "listing-2.html" in w for w in state.warnings)
+    assert any(
+        "page 2 skipped (server_error)" in w and "listing-2.html" in w for w in state.warnings
+    )
 
 
 def test_a_next_page_outside_the_allowed_domains_is_not_followed(crawled) -> None:
@@ -139,5 +141,5 @@ def test_a_missing_first_page_fails_the_source(crawled) -> None:
     run = _run(crawled, "gone")
     assert run.returncode == 3
     state = crawled.states["gone"]
-    assert state.last_error_class == "http_error"
+    assert state.last_error_class == "not_found"
     assert "HTTP 404" in state.last_error and "no-such-page.html" in state.last_error

@@ -25,11 +25,11 @@ logger = logging.getLogger(__name__)
 
 class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
-        return "Crawl one source: scrapy crawl feed|page -a source=NAME"
+        return "Crawl one source: scrapy crawl KIND -a source=NAME (KIND: the source's kind)"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
-            raise UsageError("give exactly one spider: scrapy crawl feed|page -a source=NAME")
+            raise UsageError("give exactly one spider: scrapy crawl KIND -a source=NAME")
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
         running = self.crawler_process.crawl(crawler, **opts.spargs)

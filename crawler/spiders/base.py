@@ -9,7 +9,12 @@ The config is read when the crawl starts (not at import, so `scrapy list` needs 
 When the run ends, its outcome is written to the source's state (store.sources): a success
 with the entries read and any warnings, a 304 "not modified", or a failure with a class:
 
-    http_error   the server answered 4xx/5xx (after retries)
+    not_found    the server answered 404 or 410
+    server_error the server answered 5xx (after retries)
+    blocked      401, 403, 429 or a bot-protection page: reported as blocked, never evaded
+    http_error   any other 4xx answer
+    empty        read, but no entries for longer than the source's `empty_after` although
+                 it had some before (store.sources.record_empty)
     timeout      no answer within crawler.timeout
     too_large    the body exceeded crawler.max_download_mb
     robots       robots.txt disallows the URL (we never fetch it)
@@ -111,10 +116,15 @@ class SourceSpider(scrapy.Spider):
     source: Source
     store: sessionmaker[Session]
 
-    def __init__(self, source: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, source: str | None = None, *args: Any, dry_run: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.source_name = source
         self.outcome = CrawlOutcome()
+        # `-a dry_run=1` (`schoolwatch sources test`): fetch and extract, record nothing.
+        self.dry_run = dry_run.lower() in ("1", "true", "yes")
+        self.usual_items = 0  # entries the source had given before this run (monitors)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -161,6 +171,8 @@ class SourceSpider(scrapy.Spider):
         self.apply_config_settings(crawler.settings, self.config)
         # Alembic announces its plugins at INFO on every start; a crawl log has no use for that.
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        if self.dry_run:
+            return  # no database: a test fetch must not change anything
         try:
             self.store = open_store(self.config.database_url)
         except StoreError as e:
@@ -170,6 +182,20 @@ class SourceSpider(scrapy.Spider):
                 f"cannot open the database {masked_url(self.config.database_url)}: "
                 f"{type(e).__name__}: {e}"
             ) from None
+        self.usual_items = self._previous_total()
+
+    def _previous_total(self) -> int:
+        """Entries the source has given before (0: new or always quiet), for the monitors."""
+        from store import sources
+        from store.db import transaction
+
+        try:
+            with transaction(self.store) as session:
+                state = sources.get_state(session, self.source.name)
+                return state.total_items if state is not None else 0
+        except Exception as e:  # noqa: BLE001 - the crawl itself will report the database
+            logger.warning("cannot read the state of %s: %s", self.source.name, e)
+            return 0
 
     @staticmethod
     def apply_config_settings(settings: BaseSettings, cfg: Config) -> None:
@@ -245,14 +271,34 @@ class SourceSpider(scrapy.Spider):
         log("source %s: %s", self.source.name, o.summary())
 
     def record_outcome(self) -> None:
+        from datetime import timedelta
+
+        from schoolwatch.source_alerts import alert_on_change
         from store import sources
         from store.db import transaction
 
+        if self.dry_run:
+            self.outcome.state_recorded = True  # nothing to record, by request
+            return
         o, name, url, now = self.outcome, self.source.name, self.source.url, self.now()
         try:
             with transaction(self.store) as session:
-                if o.status == "failed":
-                    sources.record_failure(
+                before = sources.get_state(session, name)
+                failures_before = before.consecutive_failures if before else 0
+                success_before = before.last_success_at if before else None
+                if o.status == "ok" and o.items == 0:
+                    state = sources.record_empty(
+                        session,
+                        name,
+                        url=url,
+                        empty_after=timedelta(seconds=self.source.empty_after),
+                        warnings=list(o.warnings),
+                        now=now,
+                    )
+                    if state.last_error_at == now:  # empty for too long: now a failure
+                        o.fail("empty", state.last_error or "no entries")
+                elif o.status == "failed":
+                    state = sources.record_failure(
                         session,
                         name,
                         url=url,
@@ -261,9 +307,9 @@ class SourceSpider(scrapy.Spider):
                         now=now,
                     )
                 elif o.status == "not_modified":
-                    sources.record_not_modified(session, name, url=url, now=now)
+                    state = sources.record_not_modified(session, name, url=url, now=now)
                 else:
-                    sources.record_success(
+                    state = sources.record_success(
                         session,
                         name,
                         url=url,
@@ -273,6 +319,14 @@ class SourceSpider(scrapy.Spider):
                         warnings=list(o.warnings),
                         now=now,
                     )
+                alert_on_change(
+                    session,
+                    self.config,
+                    state,
+                    failures_before=failures_before,
+                    last_success_before=success_before,
+                    now=now,
+                )
             o.state_recorded = True
         except Exception as e:  # noqa: BLE001 - reported, and the exit status says so
             logger.error(
@@ -295,7 +349,19 @@ def classify_failure(failure: Failure, url: str, cfg: Config) -> tuple[str, str]
     exc = failure.value
     if failure.check(HttpError):
         response = exc.response
-        return "http_error", f"HTTP {response.status} from {response.url}"
+        message = f"HTTP {response.status} from {response.url}"
+        wall = bot_wall(response)
+        if wall or response.status in (401, 403, 429):
+            why = (
+                wall
+                or {401: "login required", 403: "forbidden", 429: "rate limited"}[response.status]
+            )
+            return "blocked", f"{message} ({why}); reported as blocked, not worked around"
+        if response.status in (404, 410):
+            return "not_found", message
+        if response.status >= 500:
+            return "server_error", message
+        return "http_error", message
     if failure.check(IgnoreRequest):
         text = str(exc)
         if "robots.txt" in text:
@@ -323,3 +389,31 @@ def classify_failure(failure: Failure, url: str, cfg: Config) -> tuple[str, str]
     ):
         return "connection", f"connection to {url} failed: {type(exc).__name__}: {exc}"
     return "error", f"{url}: {type(exc).__name__}: {exc}"
+
+
+# Signs of a bot-protection page (Cloudflare, Akamai, DataDome, PerimeterX, hCaptcha/reCAPTCHA).
+_WALL_HEADERS = ("cf-mitigated", "x-datadome", "x-px-blocked")
+_WALL_TEXT = (
+    b"<title>just a moment...</title>",
+    b"attention required! | cloudflare",
+    b"cf-challenge",
+    b"challenges.cloudflare.com",
+    b"captcha-delivery.com",
+    b"/_incapsula_resource",
+    b"px-captcha",
+    b"g-recaptcha",
+    b"h-captcha",
+    b"access denied</title>",
+)
+
+
+def bot_wall(response: Any) -> str | None:
+    """What kind of bot wall `response` is, or None. We stop there: a wall is never evaded."""
+    for name in _WALL_HEADERS:
+        if response.headers.get(name):
+            return f"bot protection ({name} header)"
+    head = bytes(getattr(response, "body", b"")[:20000]).lower()
+    for marker in _WALL_TEXT:
+        if marker in head:
+            return f"bot protection page ({marker.decode()!r})"
+    return None

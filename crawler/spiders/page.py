@@ -19,7 +19,7 @@ from parsel import Selector, SelectorList
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, bot_wall
 from crawler.spiders.extract import absolute_url, html_to_text, join_strings, parse_date
 from pipelines.post import Post
 
@@ -34,6 +34,9 @@ class PageSpider(SourceSpider):
         page = int(response.meta.get("sw_page", 1))
         if not isinstance(response, TextResponse):
             self._page_problem(page, "parse_error", f"{response.url} is not an HTML page")
+            return
+        if wall := bot_wall(response):
+            self._page_problem(page, "blocked", f"{response.url}: {wall}; reported, not evaded")
             return
         sel = self.source.selectors
         assert sel is not None  # the config schema requires selectors for a page source
