@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from pipelines._prefilter import Gate
 from pipelines.post import Label, Severity
 
 _B = r"(?<![\w'])(?:{})(?![\w])"
@@ -27,6 +28,7 @@ class Rule:
     negatable: bool = True
     why: str = ""  # what the rule means, for reasons ("threat of violence")
     lower: re.Pattern[str] | None = None  # the same without re.I, for lower-cased text (2x faster)
+    key: str = ""  # stable name: the model's feature for this rule is "r:" + key
 
 
 class Pair(NamedTuple):
@@ -41,6 +43,7 @@ def _pair(pattern: str) -> Pair:
 
 
 def _r(
+    key: str,
     label: Label,
     weight: float,
     floor: Severity | None,
@@ -49,7 +52,13 @@ def _r(
     negatable: bool = True,
 ) -> Rule:
     rx = _B.format(pattern)
-    return Rule(label, weight, floor, re.compile(rx, re.I), negatable, why, re.compile(rx))
+    return Rule(label, weight, floor, re.compile(rx, re.I), negatable, why, re.compile(rx), key)
+
+
+def phrase_rule(label: Label, phrase: str, key: str) -> Rule:
+    """A per-school phrase from the config (School.classify.phrases), matched literally."""
+    words = r"\s+".join(re.escape(w) for w in phrase.lower().split())
+    return _r(key, label, 0.9, None, words, f"school phrase for {label}", negatable=True)
 
 
 _CHILD = r"(?:son|daughter|child|kid|boy|girl|pupil|student|children|kids|pupils|students)"
@@ -64,108 +73,174 @@ _TARGET = (
 # fmt: off
 RULES: tuple[Rule, ...] = (
     # -- safeguarding: a child may be at risk ------------------------------------------------
-    _r("safeguarding", 0.95, "urgent",
+    _r("threat", "safeguarding", 0.95, "urgent",
        r"(?:i'?m|i am|i'?ll|i will|we(?:'re| are|'ll| will)|gonna|going to|want to|"
-       r"someone (?:should|needs to|is going to))\s+(?:\w+\s+){0,2}?"
+       r"someone (?:should|needs to|is going to)|somebody (?:should|needs to|is going to))\s+"
+       r"(?:\w+\s+){0,2}?"
        rf"(?:kill|shoot|stab|hurt|attack|batter|beat up|bomb|blow up|burn down|torch)\s+{_TARGET}",
        "threat of violence", negatable=False),
-    _r("safeguarding", 0.95, "urgent",
-       r"(?:shoot|blow|burn)\s+up\s+(?:the\s+)?school|bomb\s+(?:threat|scare)|"
-       r"(?:bring|brought|bringing|carrying|carried|had|has|with)\s+(?:a\s+)?"
-       r"(?:knife|knives|gun|blade|machete|weapon)",
+    _r("weapon", "safeguarding", 0.95, "urgent",
+       r"(?:shoot|blow|burn)\s+up\s+(?:the\s+)?(?:school|academy|place|building|classroom|"
+       r"st\.?\s+\w+|\w+\s+(?:school|academy|primary))|bomb\s+(?:threat|scare)|"
+       r"(?:bring|brought|bringing|carrying|carried|had|has|with|showed|shows)\s+"
+       r"(?:(?:a|his|her|their|a\s+\w+|(?:his|her|their)\s+\w+)\s+)?"
+       r"(?:knife|knives|gun|blade|machete|weapon)|(?:threat\w*|want\w*) to shoot|"
+       r"(?:posting|posted|videos?)\s+(?:\w+\s+){0,3}(?:with\s+)?(?:a\s+)?(?:knife|gun|machete)",
        "weapon or attack", negatable=False),
-    _r("safeguarding", 0.9, "urgent",
+    _r("self_harm", "safeguarding", 0.9, "urgent",
        r"self[\s-]?harm(?:ing|ed)?|suicid(?:e|al)|kill(?:ed|ing)?\s+(?:him|her|my|them)sel(?:f|ves)|"
-       r"end (?:his|her|their) life|cutting (?:him|her)self",
+       r"end (?:his|her|their|my) life|cut(?:ting|s)? (?:him|her|them)sel(?:f|ves)|"
+       r"cuts? (?:her|his|their) arms|wants? to die|taken (?:a load of|an overdose|loads of) pills|"
+       r"overdos(?:e|ed)",
        "self-harm or suicide risk"),
-    _r("safeguarding", 0.9, "urgent",
+    _r("sexual", "safeguarding", 0.9, "urgent",
        r"groom(?:ed|ing)|sexual(?:ly)?\s+(?:abuse|abused|assault(?:ed)?)|molest(?:ed|ing)?|"
-       r"inappropriate(?:ly)?\s+touch(?:ed|ing)?|touched\s+(?:my|our|a|the)\s+\w+\s+inappropriately|"
-       r"indecent\s+images?|nudes?|sexting|paedophile|pedophile",
+       r"inappropriate(?:ly)?\s+touch(?:ed|ing)?|touched\s+(?:\w+\s+){1,2}inappropriately|"
+       r"indecent\s+images?|nudes?|sexting|paedophile|pedophile|keep a secret",
        "sexual abuse or grooming"),
-    _r("safeguarding", 0.85, "urgent",
+    _r("contact", "safeguarding", 0.85, "urgent",
        r"(?:messag(?:ed|ing)|dm'?(?:ed|ing|s)|snapchat(?:ted|ting)?|texting|texted|follow(?:ed|ing)|"
-       r"add(?:ed|ing)|befriend(?:ed|ing))\s+" + _MY_CHILD + r"(?:\s+on\s+\w+)?",
+       r"add(?:ed|ing)|befriend(?:ed|ing))\s+(?:" + _MY_CHILD + r"|(?:year \d+ )?(?:girls|boys|"
+       r"pupils|kids)|one of (?:my|the|his|her) pupils)(?:\s+on\s+\w+)?|"
+       r"(?:add|message|dm|text|snap|whatsapp)\s+me\s+(?:on\s+\w+\s+)?(?:if|when|over)|"
+       r"(?:lift|lifts)\s+home|personal (?:phone|number|mobile)",
        "staff–pupil private contact"),
-    _r("safeguarding", 0.85, "urgent",
+    _r("harm", "safeguarding", 0.85, "urgent",
        r"(?:hit|slapped|punched|kicked|grabbed|shoved|pushed|assaulted|hurt|dragged|restrained)\s+"
-       + _MY_CHILD,
+       + _MY_CHILD + "|" + r"(?:hit|slapped|punched|kicked)\s+a\s+(?:child|pupil|kid)|"
+       r"bruises\s+(?:all over|on (?:his|her))|"
+       r"(?:his|her) (?:dad|mum|father|mother|stepdad) did it",
        "physical harm to a child"),
-    _r("safeguarding", 0.85, "urgent",
+    _r("missing", "safeguarding", 0.85, "urgent",
        rf"(?:missing|abducted)\s+{_CHILD}|"
        rf"{_CHILD}\s+(?:(?:is|was|went|has gone|reported)\s+)?missing|"
-       r"radicalis(?:ed|ing|ation)|radicaliz(?:ed|ing|ation)|extremis[mt]",
+       r"hasn'?t come home|(?:get|got) in (?:his|a) (?:car|van)|"
+       r"collected by (?:someone|a stranger)|"
+       r"(?:a\s+)?(?:man|woman|stranger|bloke|someone)\s+(?:\w+\s+){0,5}?(?:talking to|"
+       r"approach(?:ed|ing)|offered|following|asking)\s+(?:\w+\s+){0,3}?(?:kids|children|"
+       r"girls|boys|pupils|him|her|them)|"
+       r"radicalis(?:ed|ing|ation)|radicaliz(?:ed|ing|ation)|extremis[mt]|nazi|do a christchurch",
        "missing child or radicalisation"),
-    _r("safeguarding", 0.7, "high",
-       r"bull(?:y|ied|ies|ying)|harass(?:ed|ment|ing)?|threaten(?:ed|ing|s)?|"
-       r"(?:racist|homophobic|sexual)\s+(?:abuse|comments?|remarks?|bullying)",
+    _r("bullying", "safeguarding", 0.7, "high",
+       r"bull(?:y|ied|ies|ying|yed)|cyberbull\w+|harass(?:ed|ment|ing)?|threaten(?:ed|ing|s)?|"
+       r"(?:racist|homophobic|sexual)\s+(?:abuse|comments?|remarks?|bullying)|beaten up|"
+       r"watch your back|rate (?:the )?(?:girls|year)|called names|name[\s-]?calling|"
+       r"pushed (?:over|about|around)|picked on|kicked (?:him|her) out of the group|"
+       r"kill yourself|kys|go die|"
+       r"(?:called|calling|calls|call)\s+(?:him|her|them|me|my\s+\w+)?\s*(?:an?\s+)?(?:names|"
+       r"slags?|sluts?|whores?|retards?|pakis?|fag\w*|gay|fat|ugly|losers?|freaks?|weirdos?|"
+       r"n[i1]gg\w*|spaz|bitch\w*|thick)",
        "bullying or harassment"),
-    _r("safeguarding", 0.65, "high",
-       r"unsafe|not safe|left (?:alone|unsupervised|outside)|unsupervised|locked in|"
-       r"beaten up|injured|injuries|neglect(?:ed)?|stranger\s+(?:at|near|outside)|"
-       r"drugs?|vaping|eating disorder",
+    _r("safety", "safeguarding", 0.65, "high",
+       r"unsafe|not safe|left (?:alone|unsupervised|outside|on their own)|unsupervised|locked in|"
+       r"injured|injuries|head injury|neglect(?:ed)?|stranger\s+(?:at|near|outside|hanging)|"
+       r"drugs?|vap(?:ing|es)|weed|eating disorder|walked out onto|nobody noticed|"
+       r"safety issue|safeguarding (?:issue|concern)|health and safety",
        "child safety"),
-    _r("safeguarding", 0.7, "high",
+    _r("images", "safeguarding", 0.7, "high",
        r"(?:photos?|pictures?|pics|videos?|images?|names?)\s+of\s+(?:the\s+|our\s+|my\s+)?"
-       r"(?:children|kids|pupils|students|(?:\w+\s+){0,2}class)\s+(?:online|posted|on\s+\w+|shared)|"
-       r"(?:posted|shared|uploaded)\s+(?:photos?|pictures?|pics|videos?)\s+of\s+"
+       r"(?:[\w']+\s+){0,2}(?:children|kids|pupils|students|class|boy|girl)\b[^.!?]{0,60}?"
+       r"(?:online|posted|on\s+\w+|shared|going round|all over)|"
+       r"(?:posted|shared|uploaded|filmed)\s+(?:photos?|pictures?|pics|videos?)\s+of\s+"
        r"(?:the\s+|our\s+|my\s+)?(?:children|kids|pupils|students|(?:\w+\s+){0,2}class|"
-       + _CHILD + ")",
+       + _CHILD + ")|filmed (?:my|our|a|the) \\w+|"
+       r"(?:faces?|names?)\s+(?:\w+\s+){0,2}(?:visible|shown|showing|in the caption)",
        "pupils' images or names shared"),
     # -- reputation_risk: could hurt the school in public ------------------------------------
-    _r("reputation_risk", 0.7, "high",
-       r"police|arrested|court|lawsuit|sued|suing|solicitors?|tribunal|investigat(?:ion|ed|ing)|"
-       r"scandal|cover[\s-]?up|fraud|sacked|fired|suspended|in the (?:news|papers)|journalists?|"
-       r"press|reporters?|the bbc|special measures|inadequate|requires improvement|data breach|"
-       r"leaked|whistle[\s-]?blow(?:er|ing)?",
+    # "court" alone is a sports court as often as a law court: only the legal senses count.
+    _r("scrutiny", "reputation_risk", 0.7, "high",
+       r"police|arrested|(?:taken|take|taking|go|going|went|up)\s+(?:[\w']+\s+){0,6}?"
+       r"(?:to|in|before)\s+court|court\s+(?:case|hearing|order|action)|crown court|"
+       r"magistrates'?\s+court|"
+       r"lawsuit|sued|suing|solicitors?|tribunal|investigat(?:ion|ed|ing)|"
+       r"scandal|cover[\s-]?up|fraud|sacked|fired|suspended|in the (?:news|papers|gazette)|"
+       r"(?:has|have) (?:a story|picked it up|covered)|"
+       r"journalists?|the press|reporters?|the bbc|special measures|inadequate|"
+       r"requires improvement|data breach|leaked|whistle[\s-]?blow(?:er|ing)?",
        "public scrutiny"),
-    _r("reputation_risk", 0.45, "normal",
+    _r("allegation", "reputation_risk", 0.6, "high",
+       r"lie[sd]? to|liar|falsif(?:y|ied|ying)|fiddl(?:ed|ing)|drunk|drinks on the job|"
+       r"hiding|covered up|fake (?:account|page|profile|fundraising)|pretending to be|scam|"
+       r"(?:logo|crest|badge)\s+(?:\w+\s+){0,3}(?:on|used|photoshopped)",
+       "allegation or misuse of the school's name"),
+    # Swearing at, insulting or using slurs about someone: abusive if it is about the school or
+    # its staff (nearness decides). Swearing for emphasis ("bloody brilliant") is left to the
+    # model, which has seen both.
+    _r("abuse", "reputation_risk", 0.6, None,
+       r"f[u*]+c?k(?:ing?|in|ed|er|ers)?|f\*+(?:ing?|in)?|fck\w*|shit\w*|bullshit|"
+       r"twats?|pricks?|dickheads?|wank\w*|tossers?|bastards?|bitch\w*|cunts?|c\*+t|"
+       r"arseholes?|assholes?|bellends?|knob(?:head)?s?|idiots?|morons?|retards?|losers?|"
+       r"scum(?:bag)?s?|slags?|sluts?|whores?|nonces?|paedos?|creeps?|"
+       r"fag(?:got)?s?|n[i1]gg\w*|pakis?|trann(?:y|ies)|dykes?|spastics?|spaz|"
+       r"piece of (?:shit|work|crap)|go to hell|rot in hell|die in a fire|miserable cow|"
+       r"lying (?:\w+ )?(?:cow|git|toad|snake)",
+       "abusive words"),
+    _r("criticism", "reputation_risk", 0.45, "normal",
        r"disgrace(?:ful)?|disgusting|shocking|appalling|awful|terrible|worst|shambles|"
        r"joke of a school|avoid (?:this|the) school|incompetent|useless|pathetic|"
-       r"embarrass(?:ing|ment)|"
+       r"embarrass(?:ing|ment)|vile|nasty|arrogant|horrible|clowns?|🤡|"
        r"shameful|failing|rubbish|do(?:n't| not) send your|boycott|petition|falling apart|"
-       r"clueless|chaos|chaotic|a joke|laughing\s?stock",
+       r"clueless|chaos|chaotic|a joke|laughing\s?stock|stay away|gone (?:right )?downhill",
        "harsh public criticism"),
     # -- parental_complaint: a parent unhappy with the school --------------------------------
-    _r("parental_complaint", 0.75, "high",
+    _r("escalation", "parental_complaint", 0.75, "high",
        r"formal complaint|"
-       r"(?:writ(?:e|ing)|wrote|complain(?:ing|ed)?|go(?:ing)?|report(?:ing|ed)?)\s+to\s+"
-       r"(?:the\s+)?(?:governors|council|ofsted|local authority|lea|mp|trust|press|papers|dfe)|"
-       r"(?:take|taking)\s+(?:this|it)\s+further|escalat(?:e|ing|ed)|"
+       r"(?:writ(?:e|ing)|wrote|written|complain(?:ing|ed)?|go(?:ing)?|report(?:ing|ed)?)\s+to\s+"
+       r"(?:the\s+|our\s+)?(?:governors|council|ofsted|local authority|lea|mp|trust|press|papers|"
+       r"dfe)|(?:take|taking)\s+(?:this|it)\s+further|escalat(?:e|ing|ed)|"
        r"(?:pull|pulling|take|taking|move|moving)\s+(?:him|her|them|my\s+\w+|our\s+\w+)\s+"
-       r"out\s+of\s+(?:the\s+|this\s+)?school",
+       r"out\s+of\s+(?:the\s+|this\s+)?(?:school|\w+)|instructed a solicitor",
        "escalating complaint"),
-    _r("parental_complaint", 0.55, "normal",
+    _r("complaint", "parental_complaint", 0.55, "normal",
        r"complain(?:t|ts|ed|ing)?|unacceptable|unhappy|disappointed|disappointing|fed up|furious|"
-       r"livid|angry|let down",
+       r"livid|angry|annoyed|let down|ridiculous|not on|not ok(?:ay)?|too (?:much|strict|harsh)|"
+       r"waste of time",
        "complaint"),
-    _r("parental_complaint", 0.55, "normal",
-       r"not (?:good enough|acceptable|happy|impressed)|"
-       r"no (?:one|body) (?:has\s+)?(?:replied|responded|got back|called back|answered|listens)|"
-       r"nobody (?:has\s+)?(?:replied|responded|got back|called back|answered|listens)|"
-       r"(?:no|zero) (?:reply|response|answer)|still waiting|heard nothing|still no (?:reply|word|"
-       r"answer|response)|how is (?:this|that|it) (?:ok|okay|acceptable|allowed)|"
+    # Weak on their own: how parents sound when something has gone wrong, again.
+    _r("complaint_cue", "parental_complaint", 0.35, None,
+       r"again|seriously|come on|why (?:does|do|did|is|are|has|have|can'?t|won'?t)|"
+       r"(?:no|short|two days'?|20 minutes'?) notice|without (?:telling|asking|notice|warning)|"
+       r"nobody told|no one told|not told|still (?:hasn'?t|haven'?t|not|no)|"
+       r"(?:has|have) to (?:buy|pay)|can'?t afford|priorities|refus(?:ed|ing|es)|cancel(?:l?ed|s)|"
+       r"(?:isn'?t|not) fair|unfair|(?:can'?t|cannot) keep up|please (?:stop|listen)|"
+       r"(?:didn'?t|doesn'?t|don'?t) even|kids will be kids|wrong (?:paper|day|date|uniform)|"
+       r"dangerous|no one listens|lost (?:my|his|her|our|the)|never (?:replies|answers|responds)|"
+       r"mad|bonkers|daft|absurd|bit steep|rip[\s-]?off|racket|skint|cost of living|scrapped|"
+       r"(?:nobody|no one) thought to|not the way|copy and paste|where'?s (?:his|her|the|my)|"
+       r"keeps? (?:keeping|giving|sending|losing|forgetting|changing)|collective punishment",
+       "complaint cue"),
+    _r("unanswered", "parental_complaint", 0.55, "normal",
+       r"not (?:good enough|acceptable|happy|impressed|right)|"
+       r"no (?:one|body) (?:has\s+)?(?:replied|responded|got back|called back|answered|answers|"
+       r"listens)|"
+       r"nobody (?:has\s+)?(?:replied|responded|got back|called back|answered|answers|listens)|"
+       r"(?:no|zero) (?:reply|response|answer|refund)|still waiting|heard nothing|"
+       r"still no (?:reply|word|answer|response)|nothing back|won'?t answer|"
+       r"how is (?:this|that|it) (?:ok|okay|acceptable|allowed)|"
        r"ignored|ignoring (?:my|our|us|parents)|why (?:does|do|did|has|have|is|are) (?:no one|"
        r"nobody|the school)",
        "complaint", negatable=False),
-    _r("parental_complaint", 0.3, None,
-       r"my (?:son|daughter|child|kid|boy|girl)s?|our (?:son|daughter|child|children|kids)|"
+    _r("parent_voice", "parental_complaint", 0.3, None,
+       r"my (?:son|daughter|child|kid|boy|girl|lad)s?|our (?:son|daughter|child|children|kids)|"
        r"as a parent|as parents|parents? (?:are|have been)",
        "a parent speaking"),
     # -- positive ----------------------------------------------------------------------------
-    _r("positive", 0.6, None,
+    _r("praise", "positive", 0.6, None,
        r"thank(?:s| you)(?: so much)? (?:to|for)|huge thanks|thank you|well done|congratulations|"
        r"congrats|so proud|proud of|outstanding|a credit to|hats off|shout[\s-]?out to|"
-       r"highly recommend|killer results|smashed it|nailed it|can'?t thank",
+       r"highly recommend|killer results|smashed it|nailed it|can'?t thank|can'?t fault|"
+       r"above and beyond|legend|star of the week",
        "praise"),
-    _r("positive", 0.35, None,
+    _r("warm", "positive", 0.35, None,
        r"amazing|brilliant|fantastic|wonderful|lovely|"
        r"great (?:job|work|day|time|effort|news|school|teachers?|staff)|superb|excellent|"
        r"fab(?:ulous)?|incredible|best (?:school|teachers?|day)|"
        r"recommend|supportive|caring|kind|helpful|delighted|enjoyed|loved|beautiful|inspiring|"
-       r"inspirational|grateful|happy|thanks",
+       r"inspirational|grateful|happy|thanks|loves? it|welcoming|cute|leaps and bounds|"
+       r"over the moon|blossomed|beaming|angels?|a star|so talented|second to none",
        "warm words"),
-    _r("positive", 0.35, None, r"❤️|❤|😍|👏|🎉|🌟|🥰|💙|💚", "warm emoji", negatable=False),
+    _r("warm_emoji", "positive", 0.35, None, r"❤️|❤|😍|👏|🎉|🌟|🥰|💙|💚|🏆",
+       "warm emoji", negatable=False),
 )
 # fmt: on
 
@@ -178,7 +253,13 @@ HYPERBOLE = _pair(
         r"shot (?:of|at) (?:glory|goal|fame)|smashed it|nailed it|knife[\s-]?edge|"
         r"drugs? (?:education|awareness|talk)|bully[\s-]?(?:free|proof)|anti[\s-]?bullying|"
         r"bullying (?:awareness|week|policy|prevention)|e[\s-]?safety|online safety|"
-        r"stranger danger|(?:police|fire) (?:visit|officers? visited|came to talk)"
+        r"stranger danger|(?:police|fire) (?:visit|officers? visited|came to talk)|"
+        r"(?:be )?the death of me|hurt myself laughing|death scene|knife crime awareness|"
+        r"police liaison|"
+        # Being taught about a risk is not the risk.
+        r"(?:learn(?:t|ed|ing)?|lessons?|talks?|workshops?|units?|assembl(?:y|ies)|taught)\s+"
+        r"(?:\w+\s+){0,4}?(?:about|on)\s+(?:\w+\s+){0,5}?(?:extremism|radicalisation|drugs|"
+        r"knife crime|bullying|online safety|self[\s-]harm|grooming|consent)"
     )
 )
 # Praise that is its opposite on its own ("Oh great, another INSET day").
@@ -197,14 +278,15 @@ SARCASM = _pair(
     + "|"
     + _SARCASTIC_PRAISE
 )
-NEGATION = _pair(
-    r"(?:\b(?:not|no|never|nothing|without|hardly|nobody|none)\b|n't|n’t)\W+(?:\w+\W+){0,2}$"
-)
+# A phrase is negated when one of these (or a word ending in "n't") is among the three words
+# before it: "not a complaint", "hasn't been bullied", "never unhappy".
+NEGATORS = frozenset({"not", "no", "never", "nothing", "without", "hardly", "nobody", "none"})
 # The author is staff: do they talk about pupils, colleagues or the school?
 WORK_TALK = re.compile(
     _B.format(
         r"pupils?|students?|kids|children|my class|the class|year \d{1,2}|colleagues?|staff|"
-        r"the school|our school|work|parents|the head|classroom|lesson|playground|detention"
+        r"the school|our school|work|parents?|the head|classroom|lesson|playground|detention|"
+        r"kids?|job|class|marking|homework|spelling test|head of year|deputy head"
     ),
     re.I,
 )
@@ -212,7 +294,25 @@ STAFF_NEGATIVE = re.compile(
     _B.format(
         r"brats?|idiots?|morons?|little (?:sods|shits|horrors|monsters)|hate (?:my|this|the) "
         r"(?:class|job|kids|pupils|school|colleagues)|can'?t stand|useless|thick|stupid|"
-        r"nightmare|vile|feral|scum|drunk|hungover|wasted"
+        r"nightmare|vile|feral|scum|drunk|hungover|wasted|get a (?:life|grip)|swear(?:ing)? at|"
+        r"restrain myself|counting the days|no clue|jobsworth"
     ),
     re.I,
 )
+# A post that describes private contact shows staff conduct when it is a member of staff's.
+STAFF_WORD = re.compile(
+    _B.format(r"teachers?|teaching assistant|TA|staff|coach|head ?teacher|member of staff"),
+    re.I,
+)
+EYE_ROLL = re.compile(r"🙄|🙃|😒|(?<!\w)/s(?!\w)|(?<![\w'])as usual(?!\w)")
+SHORT_POST = 400  # characters: beyond this an eye-roll may be about something else
+
+# One RE2 pass says which of these may match a lower-cased text (pipelines._prefilter).
+GATED: tuple[re.Pattern[str], ...] = (
+    *(r.lower for r in RULES if r.lower is not None),
+    HYPERBOLE.lower,
+    SARCASTIC_PRAISE.lower,
+)
+GATE = Gate([p.pattern for p in GATED])
+HYPERBOLE_AT = len(RULES)
+SARCASTIC_PRAISE_AT = len(RULES) + 1

@@ -1,10 +1,21 @@
-"""Label a matched post and say how urgent it is, with the phrases that decided it.
+"""Label a matched post, say how urgent it is, and say why.
 
-A transparent first version: the phrase rules in `pipelines._rules`, weighted by how close each
-phrase is to a mention of the school or staff member (target-aware), with negation ("not a
-complaint, but"), hyperbole ("killer results", "I'll kill whoever invented homework") and sarcasm
-("Well done Millbrook, losing another coat 🙄") handled before anything is counted. Labels are
-only ever asked for about relevant posts; `pipelines.analyse` makes sure of that.
+Two halves, one answer:
+
+- the phrase rules (`pipelines._rules`) read the post first: each phrase is weighed by how near
+  it is to the mention of the school or staff member (target-aware), and negation ("not a
+  complaint, but"), figures of speech ("killer results") and sarcasm ("Well done Millbrook,
+  losing another coat 🙄") are dealt with before anything counts;
+- a linear model (`pipelines.model`) trained on labelled posts, and retrained on the school's
+  own corrections by `schoolwatch train`, weighs the words near the mention together with the
+  rules that fired (`pipelines._features`).
+
+The model decides each label; the rules keep two promises it cannot break: a threat, weapon,
+self-harm, abuse, contact or missing-child phrase about the school is always `safeguarding`
+(recall first), and nothing is `urgent` unless such a phrase is near the mention (so hyperbole
+is never urgent). Each school may add phrases, ignore phrases and move thresholds in its config
+(`School.classify`). Labels are only asked for about relevant posts; `pipelines.analyse` makes
+sure of that.
 """
 
 from __future__ import annotations
@@ -12,22 +23,54 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
-from config.schema import Config
+from config.schema import Config, School
+from pipelines._features import describe, features
 from pipelines._rules import (
+    EYE_ROLL,
+    GATE,
     HYPERBOLE,
-    NEGATION,
+    HYPERBOLE_AT,
+    NEGATORS,
     RULES,
     SARCASM,
     SARCASTIC_PRAISE,
+    SARCASTIC_PRAISE_AT,
+    SHORT_POST,
     STAFF_NEGATIVE,
+    STAFF_WORD,
     WORK_TALK,
     Rule,
+    phrase_rule,
 )
+from pipelines.examples import SHIPPED_MODEL
+from pipelines.model import LinearModel, Prediction
 from pipelines.post import LABELS, Field, Label, Mention, Post, Severity
 
-THRESHOLD = 0.5  # a label is given at this score or above
+THRESHOLD = 0.5  # a label is given at this score or above, unless the school's config says else
+# A label's score is this share of the rules' score (noisy-or of the phrases that fired) and the
+# rest the model's (0.3: cross-validated on the shipped training part). Either can carry a label
+# the other is unsure of, and a confident model (say after the school's corrections) can overrule
+# the rules. Safeguarding and staff conduct take the larger of the two instead (_EITHER).
+RULE_SHARE = 0.3
+URGENT_NEAR = 0.6  # an alarming phrase weighs at least this (it is near the mention) to be urgent
+DEFAULT_MODEL_NAME = "classifier-model.json"
+# The rules read this many characters either side of a mention in the text (or the first
+# SCAN_HEAD characters when the mention is in the title or author): abuse aimed at the school or
+# a teacher counts, abuse somewhere else on a long page does not.
+SCAN_WINDOW = 600
+SCAN_HEAD = 2000
 _RANK: dict[Severity, int] = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+_LEAST: dict[Label, Severity] = {
+    "safeguarding": "high",
+    "reputation_risk": "normal",
+    "parental_complaint": "normal",
+}
+# Safeguarding: recall first. Staff conduct: defined by who wrote it (or staff-pupil contact
+# described), which the rules see exactly.
+_EITHER: frozenset[str] = frozenset({"safeguarding", "staff_conduct"})
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)|\n+")
 
 
@@ -40,99 +83,231 @@ class Verdict:
 
 
 @dataclass(frozen=True)
-class _Signal:
+class Signal:
+    """A rule that fired: its label, weight (the rule's weight x nearness), and the words."""
+
     label: Label
-    weight: float  # the rule's weight times how near the phrase is to a mention
+    weight: float
     floor: Severity | None
     why: str
     text: str
-    rule: int  # index into the rules, so repeats of one rule count once
+    key: str  # the rule's key; "" for a school's own phrase (not a model feature)
+    near: float = 1.0
+
+
+@dataclass
+class Evidence:
+    """Everything read from one post before deciding: what training and classifying share."""
+
+    signals: list[Signal]
+    notes: list[str]
+    features: dict[str, float]
+    phrases: list[Signal]  # the school's own phrases (School.classify.phrases)
+    staff_contact: bool  # a staff author, or staff-pupil contact described: staff_conduct may be
+
+
+@dataclass(frozen=True)
+class SchoolTuning:
+    """One school's `classify:` config, compiled."""
+
+    phrases: tuple[Rule, ...] = ()
+    ignore: re.Pattern[str] | None = None
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_school(cls, school: School) -> SchoolTuning:
+        c = school.classify
+        rules = tuple(
+            phrase_rule(label, phrase, "")
+            for label, phrases in c.phrases.items()
+            for phrase in phrases
+        )
+        ignore = None
+        if c.ignore:
+            alts = "|".join(r"\s+".join(map(re.escape, p.split())) for p in c.ignore)
+            ignore = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.I)
+        return cls(rules, ignore, {str(k): v for k, v in c.thresholds.items()})
+
+
+def model_path(cfg: Config) -> Path:
+    """Where `schoolwatch train` writes the school's model and where classifying looks first."""
+    p = cfg.classifier.model or Path(DEFAULT_MODEL_NAME)
+    return p if p.is_absolute() else cfg.base_dir / p
+
+
+@cache
+def shipped_model() -> LinearModel:
+    return LinearModel.load(SHIPPED_MODEL)
 
 
 class Classifier:
-    def __init__(self, rules: Sequence[Rule] = RULES) -> None:
+    def __init__(
+        self,
+        model: LinearModel | None = None,
+        rules: Sequence[Rule] = RULES,
+        schools: dict[str, SchoolTuning] | None = None,
+    ) -> None:
+        self.model = model if model is not None else shipped_model()
         self.rules = tuple(rules)
+        self.schools = schools or {}
 
     @classmethod
-    def from_config(cls, cfg: Config) -> Classifier:
-        # The first version's rules are the same for every school; the config is the place for
-        # per-school phrase lists when they come.
-        return cls()
+    def from_config(cls, cfg: Config, model: LinearModel | None = None) -> Classifier:
+        """The school's retrained model if `schoolwatch train` wrote one, else the shipped one
+        (or `model`, when given).
+
+        Raises pipelines.model.ModelError, naming the file, if the retrained model is damaged.
+        """
+        if model is None:
+            p = model_path(cfg)
+            model = LinearModel.load(p) if p.is_file() else shipped_model()
+        return cls(model, schools={s.name: SchoolTuning.from_school(s) for s in cfg.schools})
 
     def classify(self, post: Post, mentions: Sequence[Mention]) -> Verdict:
         """Labels, scores, severity and reasons for a normalised post about `mentions`."""
-        signals: list[_Signal] = []
+        ev = self.evidence(post, mentions)
+        pred = self.model.predict(ev.features)
+        tuning = [self.schools[s] for s in dict.fromkeys(m.school for m in mentions)
+                  if s in self.schools]  # fmt: skip
+        scores: dict[str, float] = {}
+        labels: list[Label] = []
+        for label in LABELS:
+            ruled = _noisy_or(s for s in ev.signals if s.label == label)
+            if label in _EITHER:  # either half alone is enough
+                p = max(pred.labels[label], ruled)
+            else:
+                p = (1.0 - RULE_SHARE) * pred.labels[label] + RULE_SHARE * ruled
+            for s in ev.phrases:
+                if s.label == label:
+                    p = 1.0 - (1.0 - p) * (1.0 - s.weight)
+            if label == "staff_conduct" and not ev.staff_contact:
+                p = 0.0
+            scores[label] = round(p, 3)
+            threshold = min((t.thresholds.get(label, THRESHOLD) for t in tuning), default=THRESHOLD)
+            if p >= threshold:
+                labels.append(label)
+        severity, why = self._severity(labels, ev, pred)
+        reasons = [self._reason(label, scores[label], ev, pred) for label in labels]
+        reasons.append(f"severity {severity}: {why}")
+        reasons.extend(dict.fromkeys(ev.notes))
+        return Verdict(labels, scores, severity, reasons)
+
+    # -- reading the post --------------------------------------------------------------------
+    def evidence(self, post: Post, mentions: Sequence[Mention]) -> Evidence:
+        signals: list[Signal] = []
+        phrases: list[Signal] = []
         notes: list[str] = []
+        cues: set[str] = set()
+        extra = tuple(r for s in dict.fromkeys(m.school for m in mentions)
+                      if s in self.schools for r in self.schools[s].phrases)  # fmt: skip
+        ignore = [t.ignore for s, t in self.schools.items() if t.ignore is not None and
+                  any(m.school == s for m in mentions)]  # fmt: skip
         for fld in ("title", "text"):
             raw = getattr(post, fld) or ""
-            if raw:
-                self._scan(raw.replace("’", "'"), fld, mentions, signals, notes)
-        signals.extend(self._staff_conduct(post, mentions))
-
-        scores = {label: _combine(s for s in signals if s.label == label) for label in LABELS}
-        labels = [label for label in LABELS if scores[label] >= THRESHOLD]
-        severity, why = _severity(labels, signals)
-        reasons = []
-        for label in labels:
-            top = sorted((s for s in signals if s.label == label), key=lambda s: -s.weight)[:3]
-            said = ", ".join(f"{s.why} {s.text!r}" for s in top)
-            reasons.append(f"{label} {scores[label]:.2f}: {said}")
-        reasons.append(f"severity {severity}: {why}")
-        reasons.extend(dict.fromkeys(notes))
-        return Verdict(labels, {k: round(v, 3) for k, v in scores.items()}, severity, reasons)
+            if not raw:
+                continue
+            raw = raw.replace("’", "'")
+            for rx in ignore:  # blank the school's harmless phrases; offsets stay put
+                raw = rx.sub(lambda m: " " * len(m.group()), raw)
+            for a, b in _scan_windows(raw, fld, mentions):
+                part = raw[a:b]
+                self._scan(part, fld, mentions, self.rules, signals, notes, cues, a)
+                if extra:
+                    self._scan(part, fld, mentions, extra, phrases, notes, cues, a)
+        staff = self._staff_conduct(post, mentions)
+        signals.extend(staff)
+        contact_seen = [s for s in signals if s.key == "contact"]
+        contact = bool(staff) or (
+            bool(contact_seen)
+            and (
+                any(m.kind == "staff" and m.field != "author" for m in mentions)
+                or STAFF_WORD.search(f"{post.title}\n{post.text}") is not None
+            )
+        )
+        if contact and not staff:
+            for s in contact_seen:
+                signals.append(Signal("staff_conduct", s.weight, "urgent", "staff–pupil contact",
+                                      s.text, "", s.near))  # fmt: skip
+        feats = features(post, mentions, ((s.key, s.near) for s in signals if s.key), cues)
+        return Evidence(signals, notes, feats, phrases, contact)
 
     def _scan(
         self,
         s: str,
         fld: Field,
         mentions: Sequence[Mention],
-        signals: list[_Signal],
+        rules: Sequence[Rule],
+        signals: list[Signal],
         notes: list[str],
+        cues: set[str],
+        offset: int = 0,
     ) -> None:
-        anchors = [(m.start, m.end) for m in mentions if m.field == fld]
+        """Find the rules' phrases in `s`, which starts at `offset` in the field `fld`."""
+        anchors = [(m.start - offset, m.end - offset) for m in mentions if m.field == fld]
         low = s.lower()
         fast = len(low) == len(s)  # lower() keeps offsets (it does unless e.g. 'İ' is present)
         text, pick = (low, 1) if fast else (s, 0)
-        hyperbole = [m.span() for m in HYPERBOLE[pick].finditer(text)]
-        sentences = _sentences(s)
+        # Which patterns can match at all, from one RE2 pass (None: run them all).
+        gated = GATE.candidates(text) if fast and rules is RULES else None
+        hyperbole = (
+            [m.span() for m in HYPERBOLE[pick].finditer(text)]
+            if gated is None or HYPERBOLE_AT in gated
+            else []
+        )
+        if hyperbole and rules is self.rules:
+            cues.add("hyperbole")
+        sentences: list[tuple[int, int]] = []  # worked out at the first phrase found
         sarcastic: dict[int, bool] = {}
-        parent_voice = False
+        # An eye-roll anywhere in a short post turns all its praise: "Brilliant decision. 🙄"
+        eye_roll = len(s) <= SHORT_POST and EYE_ROLL.search(text) is not None
         sarcasm_seen = ""
-        for ri, rule in enumerate(self.rules):
+        for ri, rule in enumerate(rules):
+            if gated is not None and ri not in gated:
+                continue  # cannot match
             rx = rule.lower if fast and rule.lower is not None else rule.pattern
             for m in rx.finditer(text):
                 a, b = m.span()
                 said = s[a:b]
+                sentences = sentences or _sentences(s)
                 sent = _sentence_of(sentences, a)
                 if rule.label == "safeguarding" and any(a < e and x < b for x, e in hyperbole):
                     notes.append(f"figure of speech, not counted: {said!r}")
                     continue
-                if rule.negatable and NEGATION[pick].search(
-                    text, max(sentences[sent][0], a - 40), a
-                ):
+                if rule.negatable and _negated(text, max(sentences[sent][0], a - 40), a):
                     notes.append(f"negated, not counted: {s[max(0, a - 12) : b].strip()!r}")
+                    cues.add("negated")
                     continue
                 if rule.label == "positive":
                     if sent not in sarcastic:
-                        sarcastic[sent] = SARCASM[pick].search(text, *sentences[sent]) is not None
+                        sarcastic[sent] = eye_roll or (
+                            SARCASM[pick].search(text, *sentences[sent]) is not None
+                        )
                     if sarcastic[sent]:
                         sarcasm_seen = s[slice(*sentences[sent])].strip()
                         continue
-                if rule.why == "a parent speaking":
-                    parent_voice = True
                 near = _nearness(fld, a, b, anchors, bool(mentions))
                 signals.append(
-                    _Signal(rule.label, rule.weight * near, rule.floor, rule.why, said, ri)
+                    Signal(
+                        rule.label, rule.weight * near, rule.floor, rule.why, said, rule.key, near
+                    )
                 )
-        whole = SARCASTIC_PRAISE[pick].search(text) if not sarcasm_seen else None
+        if rules is not self.rules:
+            return
+        whole = None
+        if not sarcasm_seen and (gated is None or SARCASTIC_PRAISE_AT in gated):
+            whole = SARCASTIC_PRAISE[pick].search(text)
         if whole is not None:
+            sentences = sentences or _sentences(s)
             sarcasm_seen = s[slice(*sentences[_sentence_of(sentences, whole.start())])].strip()
         if sarcasm_seen:
-            label: Label = "parental_complaint" if parent_voice else "reputation_risk"
-            signals.append(_Signal(label, 0.55, "normal", "sarcastic praise", sarcasm_seen, -1))
+            # Sarcasm is mostly a parent's complaint; the model learns when it is more.
+            label: Label = "parental_complaint"
+            signals.append(Signal(label, 0.55, "normal", "sarcastic praise", sarcasm_seen,
+                                  "sarcasm"))  # fmt: skip
             notes.append(f"praise read as sarcasm: {sarcasm_seen[:80]!r}")
+            cues.add("sarcasm")
 
-    def _staff_conduct(self, post: Post, mentions: Sequence[Mention]) -> list[_Signal]:
+    def _staff_conduct(self, post: Post, mentions: Sequence[Mention]) -> list[Signal]:
         """The author is a member of staff and the post talks about pupils, colleagues or school."""
         author = next((m for m in mentions if m.kind == "staff" and m.field == "author"), None)
         if author is None:
@@ -143,17 +318,93 @@ class Classifier:
         if talk is None and about_school is None:
             return []
         topic = talk.group() if talk else about_school.text if about_school else ""
-        out = [
-            _Signal(
-                "staff_conduct", 0.6, "normal", f"author is {author.name}; talks about", topic, -2
-            )  # fmt: skip
-        ]
+        why = f"author is {author.name}; talks about"
+        out = [Signal("staff_conduct", 0.6, None, why, topic, "staff_author")]
         bad = STAFF_NEGATIVE.search(body)
         if bad:
-            out.append(
-                _Signal("staff_conduct", 0.8, "high", "staff member writes", bad.group(), -3)
-            )
+            out.append(Signal("staff_conduct", 0.8, "high", "staff member writes", bad.group(),
+                              "staff_negative"))  # fmt: skip
         return out
+
+    # -- deciding ----------------------------------------------------------------------------
+    def _severity(
+        self, labels: list[Label], ev: Evidence, pred: Prediction
+    ) -> tuple[Severity, str]:
+        if not labels:
+            return "low", "no concern found"
+        severity: Severity = max(pred.severity, key=pred.severity.__getitem__)
+        top = self.model.strongest(pred, f"severity:{severity}", 2)
+        why = f"model {pred.severity[severity]:.2f}" + (
+            " (" + ", ".join(describe(n) for n, _ in top) + ")" if top else ""
+        )
+        for label in labels:
+            least = _LEAST.get(label)
+            if least and _RANK[least] > _RANK[severity]:
+                severity, why = least, f"at least {least} for {label}"
+        urgent_evidence = False
+        for s in ev.signals:
+            if s.label not in labels or s.floor is None:
+                continue
+            floor = s.floor
+            if floor == "urgent":
+                if s.weight < URGENT_NEAR:
+                    floor = "high"  # an alarming phrase far from the mention: look soon
+                else:
+                    urgent_evidence = True
+            if _RANK[floor] > _RANK[severity]:
+                severity, why = floor, f"{s.why} {s.text!r}"
+        if severity == "urgent" and not urgent_evidence:
+            severity, why = "high", "the model said urgent; no alarming phrase near the mention"
+        return severity, why
+
+    def _reason(self, label: Label, score: float, ev: Evidence, pred: Prediction) -> str:
+        said: dict[str, None] = {}
+        for s in sorted((s for s in ev.signals if s.label == label), key=lambda s: -s.weight):
+            said.setdefault(f"{s.why} {s.text!r}", None)
+        for s in ev.phrases:
+            if s.label == label:
+                said.setdefault(f"school phrase {s.text!r}", None)
+        parts = list(said)[:3]
+        strongest = [describe(n) for n, _ in self.model.strongest(pred, label)]
+        if strongest:
+            parts.append("model: " + ", ".join(strongest))
+        return f"{label} {score:.2f}: " + ("; ".join(parts) or "model prior")
+
+
+def _scan_windows(s: str, fld: Field, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+    """The parts of a field the rules read: near its mentions (target-aware, and a long page
+    costs no more than a short post), or its head when the mention is in another field."""
+    here = sorted((m.start, m.end) for m in mentions if m.field == fld)
+    if not here:
+        return [(0, min(len(s), SCAN_HEAD))]
+    merged: list[list[int]] = []
+    for a, b in here:
+        a, b = max(0, a - SCAN_WINDOW), min(len(s), b + SCAN_WINDOW)
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+_WORD = re.compile(r"\w+(?:'\w+)?")
+
+
+def _negated(text: str, lo: int, at: int) -> bool:
+    """A negator ("not", "never", "isn't" ...) among the three words before `at`."""
+    return any(w in NEGATORS or w.endswith("n't") for w in _WORD.findall(text, lo, at)[-3:])
+
+
+def _noisy_or(signals: Iterable[Signal]) -> float:
+    """Noisy-or over the distinct phrases matched: repeats of one phrase do not pile up."""
+    best: dict[tuple[str, str], float] = {}
+    for s in signals:
+        k = (s.key or s.why, s.text.casefold())
+        best[k] = max(best.get(k, 0.0), s.weight)
+    miss = 1.0
+    for w in best.values():
+        miss *= 1.0 - min(w, 0.99)
+    return 1.0 - miss
 
 
 def _sentences(s: str) -> list[tuple[int, int]]:
@@ -183,35 +434,3 @@ def _nearness(fld: Field, a: int, b: int, anchors: list[tuple[int, int]], any_m:
     if gap <= 80:
         return 1.0
     return 0.8 if gap <= 250 else 0.55
-
-
-def _combine(signals: Iterable[_Signal]) -> float:
-    """Noisy-or over the distinct phrases matched: repeats of one phrase do not pile up."""
-    best: dict[tuple[int, str], float] = {}
-    for s in signals:
-        k = (s.rule, s.text.casefold())
-        best[k] = max(best.get(k, 0.0), s.weight)
-    miss = 1.0
-    for w in best.values():
-        miss *= 1.0 - min(w, 0.99)
-    return 1.0 - miss
-
-
-def _severity(labels: list[Label], signals: list[_Signal]) -> tuple[Severity, str]:
-    severity: Severity = "low"
-    why = "no concern found" if not labels else "praise only"
-    if "staff_conduct" in labels:
-        severity, why = "normal", "a member of staff posting about school"
-    if "parental_complaint" in labels or "reputation_risk" in labels:
-        severity, why = "normal", "complaint or criticism"
-    if "safeguarding" in labels:
-        severity, why = "high", "possible risk to a child"
-    for s in signals:
-        if s.label not in labels or s.floor is None:
-            continue
-        floor = s.floor
-        if floor == "urgent" and s.weight < 0.6:
-            floor = "high"  # an alarming phrase far from the mention: look soon, not at once
-        if _RANK[floor] > _RANK[severity]:
-            severity, why = floor, f"{s.why} {s.text!r}"
-    return severity, why

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_match import EXAMPLE, FIXTURES, analyser_for, load_case
 
-from config import load_config
+from config import ConfigError, load_config, load_config_text
 from pipelines.analyse import Analyser
 from pipelines.classify import THRESHOLD, Classifier
 from pipelines.post import LABELS, Mention, Post
@@ -102,3 +102,85 @@ def test_irrelevant_post_says_why(analyser: Analyser) -> None:
     a = analyser.analyse(Post(text="Half price compost at Millbrook Garden Centre"))
     assert not a.relevant and a.labels == [] and a.severity is None
     assert a.reasons
+
+
+_TUNED = """
+schools:
+  - name: Millbrook Church of England Primary School
+    aliases: [Millbrook C of E Primary]
+    staff:
+      - {name: Helen Okafor, aliases: [Mrs Okafor]}
+    classify:
+      phrases:
+        reputation_risk: ["academy trust inquiry"]
+      ignore: ["Killer Quiz Night", "Drugs Bust escape room"]
+      thresholds: {parental_complaint: 0.2}
+"""
+
+
+@pytest.fixture(scope="module")
+def tuned() -> Analyser:
+    return Analyser(load_config_text(_TUNED))
+
+
+def test_a_schools_own_phrase_counts_and_is_named_in_the_reasons(tuned: Analyser) -> None:
+    post = Post(text="Millbrook C of E Primary is part of the academy trust inquiry now.")
+    out = tuned.analyse(post).as_json()
+    assert "reputation_risk" in out["labels"]
+    assert any("school phrase 'academy trust inquiry'" in r for r in out["reasons"])
+    plain = Analyser(load_config(EXAMPLE)).analyse(post).as_json()
+    assert "reputation_risk" not in plain["labels"]
+
+
+def test_a_schools_ignored_phrase_is_never_evidence(tuned: Analyser) -> None:
+    text = (
+        "Mrs Okafor says the Drugs Bust escape room at the Millbrook C of E Primary fete is back."
+    )
+    assert tuned.analyse(Post(text=text)).labels == []
+    untuned = Analyser(load_config_text(_TUNED.replace('"Drugs Bust escape room"', '"x y z"')))
+    assert "safeguarding" in untuned.analyse(Post(text=text)).labels  # "drugs" otherwise
+
+
+def test_a_schools_threshold_moves_a_label(tuned: Analyser) -> None:
+    post = Post(text="Parents evening at Millbrook C of E Primary was a bit rushed this year.")
+    assert "parental_complaint" in tuned.analyse(post).labels  # this school hears mild grumbles
+    default = Analyser(load_config_text(_TUNED.replace("parental_complaint: 0.2", "")))
+    assert "parental_complaint" not in default.analyse(post).labels
+
+
+def test_bad_per_school_settings_are_config_errors_naming_the_line() -> None:
+    bad = _TUNED.replace("parental_complaint: 0.2", "parental_complaint: 1.5")
+    with pytest.raises(ConfigError, match=r"thresholds.*between 0 and 1"):
+        load_config_text(bad, name="s.yaml")
+    with pytest.raises(ConfigError, match=r"s.yaml:\d+: .*classify.*phrases"):
+        load_config_text(_TUNED.replace("reputation_risk:", "gossip:"), name="s.yaml")
+
+
+def test_reasons_carry_the_models_strongest_features(analyser: Analyser) -> None:
+    out = analyser.analyse(
+        Post(text="Still no reply from Millbrook C of E Primary about my son's SEN meeting.")
+    ).as_json()
+    assert "parental_complaint" in out["labels"]
+    reason = next(r for r in out["reasons"] if r.startswith("parental_complaint"))
+    assert "model:" in reason and "complaint 'Still no reply'" in reason
+
+
+def test_hyperbole_fixtures_are_never_urgent(analyser: Analyser) -> None:
+    cases = [load_case(p) for p in CLASSIFY_CASES if p.stem.startswith("hyperbole_")]
+    assert len(cases) >= 7
+    for case in cases:
+        assert analyser.analyse(case.post()).severity != "urgent", case.description
+
+
+def test_shipped_test_part_meets_the_safeguarding_bar() -> None:
+    """Safeguarding recall >= 0.95 with precision >= 0.8 on the held-out part (classifier alone:
+    posts labelled relevant that the matcher finds, so matcher changes do not move this)."""
+    from pipelines.examples import SHIPPED_TEST, read_examples
+    from pipelines.scoring import score
+
+    a = Analyser(load_config(EXAMPLE))
+    pairs = [(ex, a.analyse(ex.post())) for ex in read_examples(SHIPPED_TEST)]
+    report = score([(ex, an) for ex, an in pairs if ex.relevant and an.relevant])
+    sg = report.labels["safeguarding"]
+    assert sg.support >= 20
+    assert sg.recall >= 0.95 and sg.precision >= 0.8, (sg.recall, sg.precision)

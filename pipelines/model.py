@@ -1,0 +1,138 @@
+"""The statistical half of the classifier: a linear model kept as readable JSON, not a pickle.
+
+One weight per (feature, head): five label heads (each a logistic regression: the chance the
+label applies) and four severity heads (a softmax over urgent/high/normal/low). Loading a model
+is reading numbers, so a model file from anywhere cannot run code, and a person can open it
+and see what "no reply" is worth. `pipelines.training` fits it with scikit-learn; classifying
+needs only numpy.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipelines.post import LABELS, SEVERITIES, Label, Severity
+
+FORMAT = "schoolwatch-linear/1"
+HEADS: tuple[str, ...] = (*LABELS, *(f"severity:{s}" for s in SEVERITIES))
+_NL = len(LABELS)
+
+
+class ModelError(ValueError):
+    """A model file cannot be used; str() names the file and what is wrong."""
+
+
+@dataclass
+class Prediction:
+    labels: dict[Label, float]  # label -> 0..1
+    severity: dict[Severity, float]  # severity -> 0..1, summing to 1
+    names: list[str]  # the features the model knew, in the order of `contrib` rows
+    contrib: np.ndarray  # (len(names), len(HEADS)): weight x value
+
+
+@dataclass
+class LinearModel:
+    index: dict[str, int]  # feature name -> row of `weights`
+    weights: np.ndarray  # (n_features, len(HEADS)), float32
+    bias: np.ndarray  # (len(HEADS),)
+    meta: dict[str, Any] = field(default_factory=dict)  # how and on what it was trained
+
+    def predict(self, feats: dict[str, float]) -> Prediction:
+        index = self.index
+        names = [f for f in feats if f in index]
+        if names:
+            rows = [index[f] for f in names]
+            values = np.fromiter((feats[f] for f in names), dtype=np.float32, count=len(names))
+            contrib = self.weights[rows] * values[:, None]
+            z = self.bias + contrib.sum(axis=0)
+        else:
+            contrib = np.zeros((0, len(HEADS)), dtype=np.float32)
+            z = self.bias
+        zl = z.tolist()
+        labels = {lb: _sigmoid(zl[i]) for i, lb in enumerate(LABELS)}
+        top = max(zl[_NL:])
+        exp = [math.exp(v - top) for v in zl[_NL:]]
+        total = sum(exp)
+        severity = {s: e / total for s, e in zip(SEVERITIES, exp, strict=True)}
+        return Prediction(labels, severity, names, contrib)
+
+    def strongest(self, pred: Prediction, head: str, n: int = 3) -> list[tuple[str, float]]:
+        """The features that pushed `head` up most in this prediction, strongest first."""
+        if not pred.names:
+            return []
+        col = pred.contrib[:, HEADS.index(head)].tolist()
+        ranked = sorted(zip(pred.names, col, strict=True), key=lambda t: -t[1])
+        return [(name, c) for name, c in ranked[:n] if c > 0.05]
+
+    # -- files -------------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        names = sorted(self.index, key=self.index.__getitem__)
+        return {
+            "format": FORMAT,
+            "heads": list(HEADS),
+            "meta": self.meta,
+            "bias": [round(float(v), 5) for v in self.bias],
+            "weights": {
+                name: [round(float(v), 5) for v in self.weights[self.index[name]]] for name in names
+            },
+        }
+
+    def save(self, path: str | Path) -> None:
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_name(p.name + ".tmp")
+        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=0), encoding="utf-8")
+        tmp.replace(p)  # a crash mid-write never leaves half a model where the old one was
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "<model>") -> LinearModel:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ModelError(f"{where}: not a schoolwatch model (expected format {FORMAT!r})")
+        if data.get("heads") != list(HEADS):
+            raise ModelError(f"{where}: heads {data.get('heads')!r} differ from {list(HEADS)!r}")
+        weights = data.get("weights")
+        bias = data.get("bias")
+        if not isinstance(weights, dict) or not isinstance(bias, list) or len(bias) != len(HEADS):
+            raise ModelError(f"{where}: 'weights' must be an object and 'bias' a list")
+        index: dict[str, int] = {}
+        rows: list[list[float]] = []
+        for name, row in weights.items():
+            if not isinstance(row, list) or len(row) != len(HEADS):
+                raise ModelError(f"{where}: weights[{name!r}] must list {len(HEADS)} numbers")
+            index[name] = len(rows)
+            rows.append(row)
+        try:
+            w = np.asarray(rows, dtype=np.float32).reshape(len(rows), len(HEADS))
+            b = np.asarray(bias, dtype=np.float32)
+        except (TypeError, ValueError) as e:
+            raise ModelError(f"{where}: weights must be numbers: {e}") from None
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):
+            raise ModelError(f"{where}: weights must be finite numbers")
+        meta: dict[str, Any] = data["meta"] if isinstance(data.get("meta"), dict) else {}
+        return cls(index, w, b, meta)
+
+    @classmethod
+    def load(cls, path: str | Path) -> LinearModel:
+        p = Path(path)
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelError(f"{p}: no such model file") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise ModelError(f"{p}: cannot read: {e}") from None
+        except json.JSONDecodeError as e:
+            raise ModelError(f"{p}:{e.lineno}: not JSON: {e.msg}") from None
+        return cls.from_json(data, str(p))
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
