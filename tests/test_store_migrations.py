@@ -48,10 +48,18 @@ def test_upgrading_twice_changes_nothing(db_url: str) -> None:
     upgrade(db_url)  # by URL: makes and disposes its own engine
     engine = make_engine(db_url)
     try:
-        before = {t: inspect(engine).get_columns(t) for t in inspect(engine).get_table_names()}
+        # PostgreSQL lists tables in no fixed order: compare them sorted.
+        def columns() -> str:
+            return repr(
+                {
+                    t: inspect(engine).get_columns(t)
+                    for t in sorted(inspect(engine).get_table_names())
+                }
+            )
+
+        before = columns()
         upgrade(engine)
-        after = {t: inspect(engine).get_columns(t) for t in inspect(engine).get_table_names()}
-        assert repr(before) == repr(after)
+        assert columns() == before
         with engine.connect() as conn:
             versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
         assert versions == [(head_revision(),)]
