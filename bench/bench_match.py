@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _synthetic import make_names, make_posts, school_yaml  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
 from config import load_config, load_config_text  # noqa: E402
@@ -106,77 +107,9 @@ def run_accuracy(folder: Path, show_errors: bool) -> None:
 
 # -- speed ---------------------------------------------------------------------------------
 
-FIRST = """Helen David Rebecca Jonathan Elizabeth Zoë Seán Priya Michael Grace Thomas Sarah James
-Emma William Olivia Daniel Charlotte Matthew Amelia Samuel Sophie Andrew Hannah Richard Lucy Peter
-Katherine Robert Margaret Christopher Victoria Anthony Jessica Nicholas Eleanor Stephen Abigail
-Benjamin Rachel""".split()
-SYLLABLES = """ash brook cal dun el fen gar holm ing kel lor mer nor ost pen rav sel tor ven wick
-bar cot dal hur lin mor pel quin ros tan""".split()
-NOISE = """the a of and to in is was for on that with as it at by this from be have are or an they
-which you one we all there their has been if more when will would who so no out up what about
-into than them can only other new some could time these two may then do first any my now such
-like our over man me even most made after also did many before must through back years where much
-your way well down should because each just those people how too little state good very make
-world still own see men work long get here between both life being under never day same another
-know while last might us great old year off come since against go came right used take three
-council road weather traffic market football match rain bus shop garden price sunday village park
-river bridge festival church library quiz concert pub walk school teacher class parents""".split()
-TITLES = ["Mr", "Mrs", "Ms", "Miss", "Dr"]
-
-
-def make_names(rng: random.Random, n: int) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    while len(out) < n:
-        surname = "".join(rng.sample(SYLLABLES, 3)).capitalize()
-        if surname not in seen:
-            seen.add(surname)
-            out.append((rng.choice(FIRST), surname))
-    return out
-
 
 def make_watchlist(names: list[tuple[str, str]]) -> Watchlist:
-    lines = [
-        "schools:",
-        "  - name: Hollybank Church of England Primary School",
-        "    aliases: [Hollybank Primary, Hollybank C of E Primary, '#HollybankPrimary']",
-        "    location_terms: [Wexcombe]",
-        "    exclude: [Hollybank Garden Centre]",
-        "    staff:",
-        *(f"      - {{name: {f} {s}}}" for f, s in names),
-    ]
-    return Watchlist.from_config(load_config_text("\n".join(lines) + "\n", name="<bench>"))
-
-
-def mention(rng: random.Random, names: list[tuple[str, str]]) -> str:
-    first, last = rng.choice(names)
-    form = rng.randrange(6)
-    if form == 0:
-        return f"{first} {last}"
-    if form == 1:
-        return f"{rng.choice(TITLES)} {last}"
-    if form == 2:
-        return f"{first[0]}. {last}"
-    if form == 3:
-        i = rng.randrange(1, len(last) - 1)
-        return f"{rng.choice(TITLES)} {last[:i]}{last[i + 1 :]}"
-    if form == 4:
-        return rng.choice(["Hollybank C of E Primary", "#HollybankPrimary", "Hollybank Primary"])
-    return f"{first} {last}'s"
-
-
-def make_posts(rng: random.Random, n: int, names: list[tuple[str, str]]) -> list[Post]:
-    posts = []
-    for i in range(n):
-        words = [rng.choice(NOISE) for _ in range(rng.randint(80, 120))]
-        if rng.random() < 0.4:
-            for _ in range(rng.randint(1, 3)):
-                words.insert(rng.randrange(len(words)), mention(rng, names))
-        text = " ".join(words)
-        if rng.random() < 0.3:
-            text = f"<p>{text[: len(text) // 2]}</p><p>{text[len(text) // 2 :]}&nbsp;</p>"
-        posts.append(Post(text=text, id=str(i), title=" ".join(rng.sample(NOISE, 6))))
-    return posts
+    return Watchlist.from_config(load_config_text(school_yaml(names), name="<bench>"))
 
 
 def best_of(runs: int, fn: object, *args: object) -> tuple[float, object]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _synthetic import FIRST, make_names, make_posts, school_yaml  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
 from config import Config, load_config_text  # noqa: E402
@@ -28,24 +29,12 @@ from pipelines.analyse import Analyser  # noqa: E402
 from pipelines.normalise import normalise  # noqa: E402
 from pipelines.post import Post  # noqa: E402
 
-FIRST = """Helen David Rebecca Jonathan Elizabeth Zoë Seán Priya Michael Grace Thomas Sarah
-James Emma William Olivia Daniel Charlotte Matthew Amelia Samuel Sophie Andrew Hannah Richard
-Lucy Peter Katherine Robert Margaret Christopher Victoria Anthony Jessica Nicholas Eleanor
-Stephen Abigail Benjamin Rachel""".split()
+# The first 40 staff have realistic names; a trust's worth beyond that gets made-up surnames.
 SURNAMES = """Okafor Price Thornton Ashworth Marsh Fitzgerald-Hughes Gallagher Raman Brennan
 Adeyemi Whitfield Hargreaves Nakamura Kowalski Oyelaran Pemberton Castellano Blackwood Iqbal
 Rutherford Szymanska Delacroix Montgomery Achterberg Lindqvist Fairbairn Chaudhry Ellwood
 Kingsley Abernethy Moreau Haverford Quigley Tremayne Venkatesan Yardley Zielinski Osei
 Loughran Featherstone""".split()
-NOISE = """the a of and to in is was for on that with as it at by this from be have are or an
-they which you one we all there their has been if more when will would who so no out up what
-about into than them can only other new some could time these two may then do first any my now
-such like our over man me even most made after also did many before must through back years
-where much your way well down should because each just those people how too little state good
-very make world still own see men work long get here between both life being under never day
-same another know while last might us great old year off come since against go came right used
-take three council road weather traffic market football match rain bus shop garden price
-sunday village park river bridge festival church library quiz concert pub walk""".split()
 PHRASES = [
     "my son is being bullied",
     "nobody has replied to my emails",
@@ -58,71 +47,17 @@ PHRASES = [
     "what a lovely assembly",
     "formal complaint to the governors",
 ]
-TITLES = ["Mr", "Mrs", "Ms", "Miss", "Dr"]
 
 
 def make_staff(rng: random.Random, n: int) -> list[tuple[str, str]]:
-    """40 hand-picked names, then made-up surnames (a trust's worth of staff) beyond that."""
     staff = [(FIRST[i], SURNAMES[i]) for i in range(min(n, 40))]
-    syllables = ["ash", "brook", "cal", "dun", "el", "fen", "gar", "holm", "ing", "kel", "lor",
-                 "mer", "nor", "ost", "pen", "rav", "sel", "tor", "ven", "wick"]  # fmt: skip
-    made: set[str] = set(SURNAMES)
-    while len(staff) < n:
-        surname = "".join(rng.sample(syllables, 3)).capitalize()
-        if surname not in made:
-            made.add(surname)
-            staff.append((rng.choice(FIRST), surname))
-    return staff
+    return staff + make_names(rng, n - len(staff), avoid=set(SURNAMES))
 
 
 def make_config(rng: random.Random, n_staff: int) -> tuple[Config, list[tuple[str, str]]]:
     staff = make_staff(rng, n_staff)
     rng.shuffle(staff)
-    lines = [
-        "schools:",
-        "  - name: Hollybank Church of England Primary School",
-        "    aliases: [Hollybank Primary, Hollybank C of E Primary, '#HollybankPrimary']",
-        "    location_terms: [Wexcombe]",
-        "    exclude: [Hollybank Garden Centre]",
-        "    staff:",
-        *(f"      - {{name: {f} {s}}}" for f, s in staff),
-    ]
-    return load_config_text("\n".join(lines) + "\n", name="<bench>"), staff
-
-
-def mention(rng: random.Random, staff: list[tuple[str, str]]) -> str:
-    first, last = rng.choice(staff)
-    form = rng.randrange(6)
-    if form == 0:
-        return f"{first} {last}"
-    if form == 1:
-        return f"{rng.choice(TITLES)} {last}"
-    if form == 2:
-        return f"{first[0]}. {last}"
-    if form == 3 and len(last) > 6:  # one typo
-        i = rng.randrange(1, len(last) - 1)
-        return f"{rng.choice(TITLES)} {last[:i]}{last[i + 1 :]}"
-    if form == 4:
-        return rng.choice(["Hollybank C of E Primary", "#HollybankPrimary", "Hollybank Primary"])
-    return f"{first} {last}'s"
-
-
-def make_posts(rng: random.Random, n: int, staff: list[tuple[str, str]]) -> list[Post]:
-    posts = []
-    for i in range(n):
-        words = [rng.choice(NOISE) for _ in range(rng.randint(80, 120))]
-        if rng.random() < 0.4:  # 40% mention someone or the school
-            for _ in range(rng.randint(1, 3)):
-                words.insert(rng.randrange(len(words)), mention(rng, staff))
-        if rng.random() < 0.3:
-            words.insert(rng.randrange(len(words)), rng.choice(PHRASES))
-        if rng.random() < 0.1:
-            words.insert(0, "Wexcombe")
-        text = " ".join(words)
-        if rng.random() < 0.3:
-            text = f"<p>{text[: len(text) // 2]}</p><p>{text[len(text) // 2 :]}&nbsp;</p>"
-        posts.append(Post(text=text, id=str(i), title=" ".join(rng.sample(NOISE, 6))))
-    return posts
+    return load_config_text(school_yaml(staff), name="<bench>"), staff
 
 
 def run_pipeline(analyser: Analyser, posts: list[Post]) -> int:
@@ -146,7 +81,7 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(args.seed)
     cfg, staff = make_config(rng, max(1, args.staff))
-    posts = make_posts(rng, args.posts, staff)
+    posts = make_posts(rng, args.posts, staff, phrases=PHRASES)
     words = sum(len(p.text.split()) for p in posts) / len(posts)
 
     t0 = time.perf_counter()

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -312,21 +313,21 @@ class Watchlist:
             (h for h in scan.hits if h.rejected is None),
             key=lambda h: (order[h.field], h.start, h.end),
         )
-        mentions = [
-            Mention(
-                kind=h.kind,
-                school=self.schools[h.school],
-                name=h.name,
-                text=scan.fields[h.field][h.start : h.end],
-                field=h.field,
-                start=h.start,
-                end=h.end,
-                score=h.score,
-                reason=h.reason,
-            )  # fmt: skip
-            for h in kept
-        ]
+        mentions = [Mention(**self._where(h, scan), reason=h.reason) for h in kept]
         return mentions, scan.notes
+
+    def _where(self, h: Hit, scan: PostScan) -> dict[str, Any]:
+        """What a hit is and where it stands: the part a Mention and a Considered share."""
+        return {
+            "kind": h.kind,
+            "school": self.schools[h.school],
+            "name": h.name,
+            "text": scan.fields[h.field][h.start : h.end],
+            "field": h.field,
+            "start": h.start,
+            "end": h.end,
+            "score": h.score,
+        }
 
     def explain(self, post: Post) -> list[Considered]:
         """Every candidate the matcher considered in `post`, matched or not, and why."""
@@ -334,17 +335,10 @@ class Watchlist:
         order = {f: i for i, f in enumerate(FIELDS)}
         out = [
             Considered(
-                kind=h.kind,
-                school=self.schools[h.school],
-                name=h.name,
-                text=scan.fields[h.field][h.start : h.end],
-                field=h.field,
-                start=h.start,
-                end=h.end,
-                score=h.score,
+                **self._where(h, scan),
                 matched=h.rejected is None,
                 why=h.reason if h.rejected is None else h.rejected,
-            )  # fmt: skip
+            )
             for h in scan.hits
         ]
         for f, s, e, owner, label in scan.excluded:
