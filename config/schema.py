@@ -496,6 +496,17 @@ class Config(_Model):
         return self
 
     @property
+    def image_cache_dir(self) -> Path:
+        """`crawler.image_cache`, else `images/` next to a SQLite database, else by the config."""
+        if self.crawler.image_cache is not None:
+            folder = self.crawler.image_cache
+            return folder if folder.is_absolute() else (self.base_dir / folder).resolve()
+        url = self.database_url
+        if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+            return Path(url[len("sqlite:///") :]).resolve().parent / "images"
+        return (self.base_dir / "images").resolve()
+
+    @property
     def database_url(self) -> str:
         """The storage URL with a relative SQLite path resolved against the config's folder."""
         url = self.storage

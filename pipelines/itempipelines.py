@@ -62,17 +62,6 @@ def _stats(crawler: Crawler) -> StatsCollector:
     return crawler.stats
 
 
-def image_cache_dir(cfg: Config) -> Path:
-    """`crawler.image_cache`, else `images/` next to a SQLite database, else next to the config."""
-    if cfg.crawler.image_cache is not None:
-        folder = cfg.crawler.image_cache
-        return folder if folder.is_absolute() else (cfg.base_dir / folder).resolve()
-    url = cfg.database_url
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        return Path(url[len("sqlite:///") :]).resolve().parent / "images"
-    return (cfg.base_dir / "images").resolve()
-
-
 class NotAnImage(Exception):
     """The URL answered with something other than an image."""
 
@@ -113,7 +102,7 @@ class ImageCachePipeline(FilesPipeline):
         cfg = crawl_config(crawler)
         if cfg.crawler.images_per_post == 0 or not any(s.logos for s in cfg.schools):
             raise NotConfigured("no logos to look for")
-        folder = image_cache_dir(cfg)
+        folder = cfg.image_cache_dir
         folder.mkdir(parents=True, exist_ok=True)
         max_bytes = int(cfg.crawler.image_max_mb * 1024 * 1024)
         return cls(

@@ -120,7 +120,7 @@ class Jobs:
         return ids
 
     def purge(self) -> None:
-        from store.retention import purge
+        from store.retention import purge, purge_files
 
         cutoff = datetime.now(UTC) - timedelta(days=self.cfg.retention_days)
         try:
@@ -130,6 +130,13 @@ class Jobs:
             log.exception("retention purge failed")
             return
         log.info("retention purge before %s: %s", cutoff.date(), report)
+        try:
+            files = purge_files(self.cfg.image_cache_dir, older_than=cutoff)
+        except OSError:
+            log.exception("purging cached images in %s failed", self.cfg.image_cache_dir)
+            return
+        if files:
+            log.info("retention purge: %d cached image(s) deleted", files)
 
 
 def build_scheduler(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import CursorResult, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
@@ -92,3 +93,22 @@ def purge(session: Session, *, older_than: datetime) -> PurgeReport:
     # The bulk deletes bypassed the identity map: drop stale objects the session still holds.
     session.expire_all()
     return PurgeReport(**counts)
+
+
+def purge_files(folder: Path, *, older_than: datetime) -> int:
+    """Delete files under `folder` last written before the cutoff (the image cache: a post's
+    pictures are personal data too). A missing folder is nothing to purge. Returns the count."""
+    if older_than.tzinfo is None or older_than.utcoffset() is None:
+        raise ValueError(f"older_than must be timezone-aware, got {older_than.isoformat()}")
+    cutoff = older_than.timestamp()
+    deleted = 0
+    if not folder.is_dir():
+        return 0
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                deleted += 1
+        except FileNotFoundError:  # a crawl replaced it meanwhile
+            continue
+    return deleted

@@ -189,3 +189,24 @@ def test_a_crashed_crawl_is_logged_and_what_it_stored_is_still_routed(caplog) ->
         jobs.crawl("news")
     assert "crawl news exited with -9" in caplog.text and "MemoryError" in caplog.text
     assert flushed == [True]
+
+
+def test_the_nightly_purge_also_deletes_old_cached_images(tmp_path: Path) -> None:
+    import time as _time
+
+    from store.migrate import open_store
+
+    cfg = load_config_text(
+        "schools: [{name: Millbrook Primary}]\n"
+        f"storage: sqlite:///{tmp_path / 'sw.db'}\nretention_days: 30\n"
+    )
+    old = cfg.image_cache_dir / "old.jpg"
+    new = cfg.image_cache_dir / "new.jpg"
+    old.parent.mkdir(parents=True)
+    for path, age_days in ((old, 40), (new, 1)):
+        path.write_bytes(b"\xff\xd8")
+        stamp = _time.time() - age_days * 86400
+        os.utime(path, (stamp, stamp))
+    jobs = Jobs(cfg, open_store(cfg.database_url), runner=_Runner())  # type: ignore[arg-type]
+    jobs.purge()
+    assert not old.exists() and new.exists()

@@ -162,3 +162,20 @@ def test_feedback_expires_with_the_retention_period(store: sessionmaker[Session]
     assert report.feedback == 1
     with store() as session:
         assert [f.text for f in session.query(Feedback)] == ["new words"]
+
+
+def test_cached_images_expire_with_the_retention_period(tmp_path) -> None:  # noqa: ANN001
+    import os
+
+    from store.retention import purge_files
+
+    old, new = tmp_path / "ab" / "old.jpg", tmp_path / "cd" / "new.jpg"
+    for path, when in ((old, OLD), (new, NEW)):
+        path.parent.mkdir()
+        path.write_bytes(b"\xff\xd8")
+        os.utime(path, (when.timestamp(), when.timestamp()))
+    assert purge_files(tmp_path, older_than=CUTOFF) == 1
+    assert not old.exists() and new.exists()
+    assert purge_files(tmp_path / "missing", older_than=CUTOFF) == 0
+    with pytest.raises(ValueError, match="timezone-aware"):
+        purge_files(tmp_path, older_than=CUTOFF.replace(tzinfo=None))
