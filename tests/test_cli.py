@@ -13,7 +13,10 @@ from config import load_config
 from schoolwatch.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["init", "check-config", "crawl", "classify", "digest", "flush", "run", "demo"]
+COMMANDS = [
+    "init", "check-config", "crawl", "sources", "classify", "explain", "evaluate", "train",
+    "correct", "digest", "flush", "queue", "run", "demo",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -83,3 +86,45 @@ def test_scrapy_list_works_from_the_project_root_without_a_config() -> None:
     assert out.stdout.split() == sorted(
         "article bluesky feed forum google_alerts google_news mastodon page reddit youtube".split()
     )  # one spider per source kind (config.schema.SourceKind)
+
+
+@pytest.mark.parametrize("command", [["sources"], ["queue", "list"], ["flush"], ["crawl"]])
+def test_an_unreachable_database_is_a_clear_error_not_a_traceback(
+    command: list[str], tmp_path: Path, capsys
+) -> None:
+    cfg = tmp_path / "sw.yaml"
+    cfg.write_text(
+        "schools: [{name: Millbrook Primary School}]\n"
+        "sources: [{name: news, kind: feed, url: 'http://127.0.0.1:9/rss'}]\n"
+        "storage: postgresql://sw:s3cret@127.0.0.1:1/sw\n"
+    )
+    assert main([*command, "--config", str(cfg)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("schoolwatch: database error\ncannot open the database at ")
+    assert "sw:***@127.0.0.1:1/sw" in err and "s3cret" not in err
+    assert "Traceback" not in err
+
+
+def test_a_database_failing_mid_command_names_it(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "sw.db"
+    cfg = tmp_path / "sw.yaml"
+    cfg.write_text(f"schools: [{{name: Millbrook Primary School}}]\nstorage: sqlite:///{db}\n")
+    assert main(["queue", "list", "--config", str(cfg)]) == 0
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:  # a damaged database: a table has gone
+        conn.execute("DROP TABLE comms_queue")
+    capsys.readouterr()
+    assert main(["queue", "list", "--config", str(cfg)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith(f"schoolwatch: database error\nthe database at sqlite:///{db}: ")
+    assert "comms_queue" in err and "Traceback" not in err
+
+
+def test_the_help_test_covers_every_subcommand() -> None:
+    import argparse
+
+    from schoolwatch.cli import _parser
+
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == set(COMMANDS)
