@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import mail
 from alerts.digest import entry_for, local_when
-from config.schema import Config
+from config.schema import Config, is_email_address
 from store import outbox as outbox_store
 from store import queue as queue_store
 from store.db import transaction
@@ -134,6 +134,9 @@ def _get(session: Session, queue_id: int) -> QueueItem:
 def assign(
     factory: sessionmaker[Session], queue_id: int, owner: str, *, by: str, now: datetime
 ) -> QueueItem:
+    owner = owner.strip()
+    if not is_email_address(owner):  # reminders go to the owner: a typo would bounce later
+        raise QueueError(f"expected the owner's email address, got {owner!r}")
     with transaction(factory) as session:
         row = _get(session, queue_id)
         row.owner, row.updated_at, row.updated_by = owner, now, by

@@ -45,13 +45,20 @@ def default_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     p = default_config_path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        data = p.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
             [(str(p), None, "", "no such config file (write one with `schoolwatch init`)")]
         ) from None
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         raise ConfigError([(str(p), None, "", f"cannot read: {e}")]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ConfigError(
+            [(str(p), line, "", f"not UTF-8 text (byte {data[e.start]:#04x}): save it as UTF-8")]
+        ) from None
     return load_config_text(text, name=str(p), base_dir=p.resolve().parent)
 
 
@@ -68,6 +75,11 @@ def load_config_text(text: str, name: str = "<config>", base_dir: Path | None = 
             mark = e.context_mark
         line = mark.line + 1 if mark else None
         raise ConfigError([(name, line, "", f"not valid YAML: {e.problem or e}")]) from None
+    except yaml.reader.ReaderError as e:  # a control character such as NUL: no mark, a position
+        line = text[: e.position].count("\n") + 1
+        raise ConfigError(
+            [(name, line, "", f"not valid YAML: character {e.character:#06x} is not allowed")]
+        ) from None
     except yaml.YAMLError as e:
         raise ConfigError([(name, None, "", f"not valid YAML: {e}")]) from None
     if data is None:

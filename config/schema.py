@@ -7,6 +7,7 @@ not a silently ignored setting. Defaults live here and nowhere else.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from datetime import time as dtime
 from pathlib import Path
@@ -32,8 +33,28 @@ _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+def is_email_address(value: str) -> bool:
+    """The same test the config applies to `recipients[].email`."""
+    return bool(_EMAIL.match(value))
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+
+# Invisible characters pasted with a name from a document or web page (zero-width space, word
+# joiner, soft hyphen, BOM, direction marks). Posts lose them in pipelines.normalise; a watched
+# name must lose them too, or "Mill\u00adbrook" would never match "Millbrook".
+_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u2060\u00ad\ufeff\u200e\u200f"), None)
+
+
+def _clean_watch_text(v: object) -> object:
+    """NFC, invisible characters dropped: for watched names, aliases, places and phrases."""
+    if isinstance(v, str):
+        return unicodedata.normalize("NFC", v).translate(_INVISIBLE_CHARS)
+    if isinstance(v, list):
+        return [_clean_watch_text(x) for x in v]
+    return v
 
 
 def _nonblank(v: str) -> str:
@@ -71,6 +92,7 @@ class Staff(_Model):
     handles: list[str] = Field(default_factory=list)
 
     _name = field_validator("name")(_nonblank)
+    _clean = field_validator("name", "aliases", "handles", mode="before")(_clean_watch_text)
 
 
 class Recipient(_Model):
@@ -142,6 +164,9 @@ class School(_Model):
     lanes: dict[AlertLabel, Lane] = Field(default_factory=dict)
 
     _name = field_validator("name")(_nonblank)
+    _clean = field_validator("name", "aliases", "location_terms", "exclude", mode="before")(
+        _clean_watch_text
+    )
 
     def recipients_for(self, role: Role) -> list[str]:
         return [r.email for r in self.recipients if role in r.roles]

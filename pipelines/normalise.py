@@ -34,6 +34,9 @@ _HSPACE = re.compile(r"[^\S\n]+")  # whitespace other than newline (includes NBS
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _ANY_SPACE = re.compile(r"\s+")
+# Lone surrogates (from a JSON "\\ud800" escape) cannot be encoded as UTF-8: the database, the
+# fingerprint and the output would all fail on them, so each becomes U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Query parameters that only track the click, never select content.
 _TRACKING_PARAMS = frozenset(
@@ -89,10 +92,15 @@ class _TextExtractor(HTMLParser):
 def clean_text(s: str) -> str:
     """Entities decoded, NFC, invisible characters dropped, whitespace collapsed (no markup)."""
     s = html.unescape(s) if "&" in s else s
+    s = _no_surrogates(s)
     s = unicodedata.normalize("NFC", s).translate(_INVISIBLE_CHARS)
     s = s.replace("\r\n", "\n").replace("\r", "\n")
     lines = (_HSPACE.sub(" ", line).strip() for line in s.split("\n"))
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _no_surrogates(s: str) -> str:
+    return _SURROGATE.sub("\ufffd", s)
 
 
 def html_to_text(s: str) -> str:
@@ -119,7 +127,7 @@ def normalise(post: Post) -> Post:
         text=html_to_text(post.text or ""),
         title=_one_line(post.title or ""),
         author=_one_line(post.author or ""),
-        url=(post.url or "").strip(),
+        url=_no_surrogates((post.url or "").strip()),
         images=list(post.images),
     )
 

@@ -50,6 +50,8 @@ def run_classify(
             return _run(analyser, _lines(source), name, base, stdout, stderr)
         with open(str(input), "rb") as f:
             return _run(analyser, _lines(f), name, base, stdout, stderr)
+    except BrokenPipeError:
+        raise  # the reader of our output has gone (`| head`): not a problem with the input
     except OSError as e:
         print(f"{name}: cannot read: {e.strerror or e}", file=stderr)
         return EXIT_NO_INPUT
@@ -91,15 +93,24 @@ def _run(
             status = _bad(stdout, stderr, name, number, raw_id, msg)
             continue
         result["id"] = raw_id  # echo the caller's id exactly (a number stays a number)
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stdout.write(_json_line(result))
     stdout.flush()
     return status
 
 
 def _bad(stdout: IO[str], stderr: IO[str], name: str, number: int, raw_id: Any, msg: str) -> int:
-    stdout.write(json.dumps({"id": _jsonable_id(raw_id), "error": msg}, ensure_ascii=False) + "\n")
+    stdout.write(_json_line({"id": _jsonable_id(raw_id), "error": msg}))
     print(f"{name}:{number}: {msg}", file=stderr)
     return EXIT_BAD_LINES
+
+
+def _json_line(obj: dict[str, Any]) -> str:
+    out = json.dumps(obj, ensure_ascii=False)
+    try:
+        out.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (an id like "\\ud800"): echo it escaped
+        out = json.dumps(obj)
+    return out + "\n"
 
 
 def _jsonable_id(raw_id: Any) -> Any:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.loader import ENV_VAR, ConfigError, default_config_path, load_config
 from config.schema import Config
+from store.errors import StoreError, masked_url
+
+if TYPE_CHECKING:
+    from alerts.outbox import FlushReport
 
 STARTER = Path(__file__).resolve().parent.parent / "config" / "starter.yaml"
 
@@ -34,8 +42,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"schoolwatch: config error\n{e}", file=sys.stderr)
         return 2
+    except (StoreError, SQLAlchemyError) as e:
+        # Unreachable, read-only, locked or deleted mid-command: say which database and why.
+        print(f"schoolwatch: database error\n{_database_problem(args, e)}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `schoolwatch classify posts.jsonl | head`: the reader has gone; not an error of ours.
+        # Point stdout at /dev/null so that the interpreter's final flush cannot fail again.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass  # not a real file (a test's captured output)
+        return 141
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,7 +141,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def _config(args: argparse.Namespace) -> tuple[Config, Path]:
     path = default_config_path(args.config)
-    return load_config(path), path
+    cfg = load_config(path)
+    args.database_url = cfg.database_url  # named if the database fails later
+    return cfg, path
+
+
+def _database_problem(args: argparse.Namespace, e: Exception) -> str:
+    if isinstance(e, StoreError):
+        return str(e)  # already names the database and the cause
+    from store.migrate import _cause
+
+    url = getattr(args, "database_url", None)
+    where = f"the database at {masked_url(url)}" if url else "the database"
+    return f"{where}: {_cause(e)}"
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -240,29 +272,49 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.preview:
         from schoolwatch.digest_files import write_previews
 
-        for written in write_previews(factory, cfg, Path(args.preview), now=now):
-            print(f"wrote {written}")
+        try:
+            written = write_previews(factory, cfg, Path(args.preview), now=now)
+        except OSError as e:  # a folder that cannot be made, a path that is a file ...
+            print(f"schoolwatch digest: cannot write the preview: {e}", file=sys.stderr)
+            return 1
+        for path in written:
+            print(f"wrote {path}")
         return 0
     from alerts.digest import queue_digests
     from alerts.outbox import flush
 
     ids = queue_digests(factory, cfg, now=now)
     report = flush(factory, cfg.smtp, now=now)
-    print(
-        f"digest: {len(ids)} queued; {report.sent} sent, {report.retried} to retry, "
-        f"{report.failed} failed"
-    )
+    print(f"digest: {len(ids)} queued; {_flushed(report)}")
     return 0 if not report.failed and not report.retried else 1
 
 
 def cmd_flush(args: argparse.Namespace) -> int:
+    from alerts.failures import notify_admins
     from alerts.outbox import flush
+    from alerts.queue import remind_and_escalate
+    from alerts.urgent import route_new_items
     from store.migrate import open_store
 
     cfg, _ = _config(args)
-    report = flush(open_store(cfg.database_url), cfg.smtp)
-    print(f"outbox: {report.sent} sent, {report.retried} to retry, {report.failed} failed")
+    factory = open_store(cfg.database_url)
+    # What the scheduler's flush does every minute: after `schoolwatch crawl` without a
+    # running `schoolwatch run`, the alerts for what was stored would otherwise never go.
+    routed = route_new_items(factory, cfg)
+    remind_and_escalate(factory, cfg)
+    notify_admins(factory, cfg)
+    if routed.routed:
+        print(f"routed {routed.routed} new item(s): {routed.alerts} alert(s) queued")
+    report = flush(factory, cfg.smtp)
+    print(f"outbox: {_flushed(report)}")
     return 0 if not report.failed and not report.retried else 1
+
+
+def _flushed(report: FlushReport) -> str:
+    text = f"{report.sent} sent, {report.retried} to retry, {report.failed} failed"
+    if report.deferred:  # not tried: the server was unreachable; still queued
+        text += f", {report.deferred} not tried (the SMTP server is unreachable; still queued)"
+    return text
 
 
 def cmd_queue(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ must not take the caller (the scheduler, or `schoolwatch crawl`) down with it.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -30,10 +31,22 @@ class CrawlResult:
     returncode: int
     seconds: float
     log_tail: list[str] = field(default_factory=list)
+    # The log's own ERROR lines and the exceptions they end in (what went wrong and where), so
+    # that a failure is not hidden behind the monitors' report at the end of the log.
+    errors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0
+
+    def problem_lines(self, limit: int = 8) -> list[str]:
+        return self.errors[:limit] if self.errors else self.log_tail[-limit:]
+
+
+# "2026-01-01 10:00:00 [name] ERROR: message", or the last line of a traceback.
+_ERROR_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (?:ERROR|CRITICAL): (?!\[Spidermon\])")
+_EXCEPTION_LINE = re.compile(r"^(?!AssertionError)[A-Za-z_][\w.]*(?:Error|Exception): ")
+_MAX_ERRORS = 20
 
 
 class CrawlRunner:
@@ -72,6 +85,7 @@ class CrawlRunner:
         env.setdefault("PYTHONUNBUFFERED", "1")
         started = time.monotonic()
         tail: deque[str] = deque(maxlen=30)
+        errors: list[str] = []
         with self._lock:
             if self._stopping:
                 return CrawlResult(source.name, -1, 0.0, ["not started: shutting down"])
@@ -90,13 +104,18 @@ class CrawlRunner:
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
-                tail.append(line.rstrip("\n"))
+                line = line.rstrip("\n")
+                tail.append(line)
+                if len(errors) < _MAX_ERRORS and (
+                    _ERROR_LINE.match(line) or _EXCEPTION_LINE.match(line)
+                ):
+                    errors.append(line)
             rc = proc.wait()
         finally:
             timer.cancel()
             with self._lock:
                 self._children.discard(proc)
-        return CrawlResult(source.name, rc, time.monotonic() - started, list(tail))
+        return CrawlResult(source.name, rc, time.monotonic() - started, list(tail), errors)
 
     def run_many(
         self,

@@ -47,11 +47,9 @@ def crawl_with_progress(
     console.print(source_table(factory, [r for r in results]))
     for r in results:
         if not r.ok:
-            console.print(
-                f"[red]crawl {r.source} exited with status {r.returncode}[/red]; "
-                f"last lines of its log:"
-            )
-            for line in r.log_tail[-8:]:
+            what = "errors in its log" if r.errors else "last lines of its log"
+            console.print(f"[red]crawl {r.source} exited with status {r.returncode}[/red]; {what}:")
+            for line in r.problem_lines():
                 console.print(f"  {line}", markup=False, highlight=False)
     return 0 if all(r.ok for r in results) else 1
 

@@ -8,7 +8,6 @@ does with it, change the config, run again.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import IO
 
@@ -33,14 +32,20 @@ def run_explain(
     """Print the explanation for TEXT or for posts of a JSON Lines file. Returns the exit status."""
     watchlist = Watchlist.from_config(cfg)
     posts: list[Post] = []
+    bad_lines: list[str] = []
     if input is not None:
         try:
-            posts = _read_posts(Path(input), post_id)
-        except (OSError, ValueError) as e:
+            posts, bad_lines = _read_posts(Path(input), post_id)
+        except OSError as e:
             print(f"schoolwatch explain: {e}", file=stderr)
             return 2
+        for problem in bad_lines:  # named, and the other posts are still explained
+            print(f"schoolwatch explain: {problem}", file=stderr)
         if not posts:
-            print(f"schoolwatch explain: {input}: no post with id {post_id!r}", file=stderr)
+            if post_id is not None:
+                print(f"schoolwatch explain: {input}: no post with id {post_id!r}", file=stderr)
+            else:
+                print(f"schoolwatch explain: {input}: no post to explain", file=stderr)
             return 2
     elif text is not None:
         posts = [Post(text=text, id="-", title=title, author=author, images=list(images or []))]
@@ -49,7 +54,7 @@ def run_explain(
         return 2
     for post in posts:
         _explain_one(watchlist, cfg, normalise(post), stdout)
-    return 0
+    return 2 if bad_lines else 0
 
 
 def _explain_one(watchlist: Watchlist, cfg: Config, post: Post, out: IO[str]) -> None:
@@ -73,21 +78,25 @@ def _explain_one(watchlist: Watchlist, cfg: Config, post: Post, out: IO[str]) ->
     out.write(f"  => {verdict}: {len(matched)} mention(s)\n")
 
 
-def _read_posts(path: Path, post_id: str | None) -> list[Post]:
-    """Posts of a classify-format JSON Lines file (all, or the one with `post_id`)."""
-    from schoolwatch.classify_cmd import LineError, post_from_json
+def _read_posts(path: Path, post_id: str | None) -> tuple[list[Post], list[str]]:
+    """Posts of a classify-format JSON Lines file (all, or the one with `post_id`), and a
+    message naming each line that could not be read: one bad line loses no other post."""
+    from schoolwatch.classify_cmd import LineError, _parse, post_from_json
 
-    posts = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise LineError("expected a JSON object")
-            post = post_from_json(obj, path.resolve().parent)
-        except (json.JSONDecodeError, LineError) as e:
-            raise ValueError(f"{path}:{n}: {e}") from None
-        if post_id is None or post.id == post_id:
-            posts.append(post)
-    return posts
+    posts, problems = [], []
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+                if not line.strip():
+                    continue
+                post = post_from_json(_parse(line), path.resolve().parent)
+            except UnicodeDecodeError as e:
+                problems.append(f"{path}:{n}: not UTF-8 text ({e.reason})")
+                continue
+            except LineError as e:
+                problems.append(f"{path}:{n}: {e}")
+                continue
+            if post_id is None or post.id == post_id:
+                posts.append(post)
+    return posts, problems

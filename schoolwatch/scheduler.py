@@ -56,7 +56,7 @@ class Jobs:
         if result.ok:
             log.info("crawl %s finished in %.1fs", source_name, result.seconds)
         else:
-            tail = " | ".join(result.log_tail[-3:])
+            tail = " | ".join(result.problem_lines(3))
             log.error("crawl %s exited with %s: %s", source_name, result.returncode, tail)
         # Whatever the crawl stored (a failed crawl may have stored some) is routed now.
         self.flush()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -19,9 +23,14 @@ def make_engine(url: str, **kw: Any) -> Engine:
         # instead of failing at once.
         kw.setdefault("connect_args", {"timeout": 30})
         engine = create_engine(url, **kw)
+        database = engine.url.database or ""
+        on_disk = database not in ("", ":memory:") and not database.startswith("file:")
+        path = os.path.abspath(database) if on_disk else None
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
+            if path is not None:
+                record.info["sw_file"] = _file_id(path)
             cur = dbapi_conn.cursor()
             if ":memory:" not in url:
                 cur.execute("PRAGMA journal_mode=WAL")
@@ -40,9 +49,26 @@ def make_engine(url: str, **kw: Any) -> Engine:
             # process wrote in between. Writers are serialised; keep transactions short.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+        @event.listens_for(engine, "checkout")
+        def _sqlite_same_file(_dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+            # A pooled connection to a file that was deleted or replaced (restored from a
+            # backup) would go on reading and writing the old, unlinked copy while the crawls
+            # write to the new one: nothing they store would ever be routed. Reconnect instead.
+            if path is not None and _file_id(path) != record.info.get("sw_file"):
+                log.error("the database file %s was deleted or replaced: reopening it", path)
+                raise DisconnectionError(f"the database file {path} was deleted or replaced")
+
         return engine
     kw.setdefault("pool_pre_ping", True)
     return create_engine(url, **kw)
+
+
+def _file_id(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -52,7 +52,7 @@ def _canonical_or_none(canonical_url: str) -> str | None:
     A canonical URL longer than the column is also stored as NULL: truncating it could merge two
     different posts, and the fingerprint still dedupes.
     """
-    url = canonical_url.strip()
+    url = _clean(canonical_url).strip()  # the same NUL-free form on lookup and on insert
     if not url or len(url) > _URL_MAX:
         return None
     return url

@@ -7,6 +7,7 @@ works from a checkout, an editable install or a wheel. An admin may still run
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +89,22 @@ def open_store(url: str) -> sessionmaker[Session]:
         upgrade(engine)
     except StoreError as e:
         engine.dispose()
-        raise StoreError(f"cannot open the database at {masked_url(url)}: {_cause(e)}") from e
+        hint = _sqlite_folder_problem(engine)
+        raise StoreError(f"cannot open the database at {masked_url(url)}: {_cause(e)}{hint}") from e
     return session_factory(engine)
+
+
+def _sqlite_folder_problem(engine: Engine) -> str:
+    """SQLite says only "unable to open database file": say what is wrong with the folder."""
+    db = engine.url.database
+    if engine.dialect.name != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return ""
+    folder = Path(db).absolute().parent
+    if not folder.is_dir():
+        return f" (the folder {folder} does not exist)"
+    if not os.access(folder, os.W_OK):
+        return f" (the folder {folder} is not writable)"
+    return ""
 
 
 def _cause(e: BaseException) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from alerts.digest import build_digest
 from alerts.outbox import flush
-from alerts.queue import QueueError, remind_and_escalate, set_status
+from alerts.queue import QueueError, assign, remind_and_escalate, set_status
 from alerts.replies import DraftError, draft_reply
 from alerts.sink import SmtpSink
 from alerts.urgent import route_new_items
@@ -185,3 +185,41 @@ def test_admin_templates_are_sandboxed_and_errors_name_the_line(store, tmp_path:
             draft_reply(cfg, SCHOOL, item, "evil.txt.j2")
         with pytest.raises(DraftError, match=r"broken.txt.j2:2: reply template syntax error"):
             draft_reply(cfg, SCHOOL, item, "broken.txt.j2")
+
+
+def test_an_owner_that_is_not_an_email_address_is_refused(store) -> None:  # noqa: ANN001
+    cfg = config(2525)
+    _complaint(store)
+    route_new_items(store, cfg, now=MONDAY)
+    with pytest.raises(QueueError, match="expected the owner's email address, got 'pat'"):
+        assign(store, 1, "pat", by="admin", now=MONDAY)  # the reminder would bounce later
+    with transaction(store) as s:
+        assert s.get(QueueItem, 1).owner == COMMS  # unchanged
+    assert assign(store, 1, " pat@x.example ", by="admin", now=MONDAY).owner == "pat@x.example"
+
+
+def test_the_flush_command_routes_what_a_crawl_stored(
+    tmp_path: Path, sink: SmtpSink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`schoolwatch crawl` then `schoolwatch flush`, with no `schoolwatch run`: the alert goes."""
+    from alert_fixtures import DSL
+
+    from config import load_config
+    from store.migrate import open_store
+
+    path = tmp_path / "sw.yaml"
+    doc = json.loads(_write_config(tmp_path).read_text())
+    doc["smtp"] = config(sink.port).smtp.model_dump(by_alias=True)
+    path.write_text(json.dumps(doc))
+    factory = open_store(load_config(path).database_url)
+    with transaction(factory) as s:
+        add_item(
+            s,
+            "I'm going to hurt someone at Millbrook Primary tomorrow",
+            labels={"safeguarding": 0.95},
+            severity="urgent",
+            seen_at=datetime.now(UTC),
+        )
+    assert main(["flush", "--config", str(path)]) == 0
+    assert "routed 1 new item(s): 1 alert(s) queued" in capsys.readouterr().out
+    assert [m.rcpt_tos for m in sink.messages] == [[DSL]]

@@ -145,3 +145,18 @@ def test_broken_nickname_file_stops_with_its_name(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run_classify(cfg, "-", out, err, stdin=io.BytesIO(b"")) != 0
     assert "nick.txt:1:" in err.getvalue()
+
+
+def test_output_closed_early_is_not_blamed_on_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from schoolwatch.cli import main
+
+    class ClosedPipe(io.StringIO):  # `schoolwatch classify posts.jsonl | head -1`
+        def write(self, s: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    src = _write(tmp_path, [json.dumps({"id": 1, "text": "Mrs Okafor at Millbrook Primary"})])
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["classify", "--config", str(EXAMPLE), str(src)]) == 141
+    assert "cannot read" not in capsys.readouterr().err

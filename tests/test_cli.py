@@ -128,3 +128,14 @@ def test_the_help_test_covers_every_subcommand() -> None:
 
     sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
     assert set(sub.choices) == set(COMMANDS)
+
+
+def test_a_digest_preview_that_cannot_be_written_names_the_path(tmp_path: Path, capsys) -> None:
+    cfg = tmp_path / "sw.yaml"
+    cfg.write_text(
+        f"schools: [{{name: Millbrook Primary School}}]\nstorage: sqlite:///{tmp_path}/d.db\n"
+    )
+    target = cfg / "preview.html"  # its folder is a file
+    assert main(["digest", "--preview", str(target), "--config", str(cfg)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("schoolwatch digest: cannot write the preview: ") and str(cfg) in err

@@ -98,3 +98,39 @@ def test_bundled_configs_are_valid() -> None:
     root = Path(__file__).parent.parent / "config"
     for path in (root / "starter.yaml", root / "example" / "schoolwatch.yaml"):
         assert load_config(path).schools, path
+
+
+def test_a_config_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    cfg = tmp_path / "latin1.yaml"
+    cfg.write_bytes(b"schools:\n  - name: Caf\xe9 Academy\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    assert str(err.value) == f"{cfg}:2: not UTF-8 text (byte 0xe9): save it as UTF-8"
+
+
+def test_a_config_path_that_is_a_folder_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=f"^{re.escape(str(tmp_path))}: cannot read: "):
+        load_config(tmp_path)
+
+
+def test_invisible_characters_pasted_into_watched_names_are_dropped() -> None:
+    from config.loader import load_config_text
+    from pipelines.match import Watchlist
+    from pipelines.post import Post
+
+    cfg = load_config_text(
+        'schools:\n  - name: "Millbrook\\u200b Primary School"\n'
+        '    aliases: ["Mill\\u00adbrook Academy"]\n    location_terms: ["Stro\\u00adud"]\n'
+        '    staff: [{name: "Zoe\\u0308 Price\\ufeff", aliases: ["Mrs\\u2060 Price"]}]\n'
+    )
+    school = cfg.schools[0]
+    assert (school.name, school.aliases, school.location_terms) == (
+        "Millbrook Primary School",
+        ["Millbrook Academy"],
+        ["Stroud"],
+    )
+    assert (school.staff[0].name, school.staff[0].aliases) == ("Zoë Price", ["Mrs Price"])
+    found = Watchlist.from_config(cfg).find(Post(text="Fun day at Millbrook Academy, Stroud."))
+    assert "Millbrook Academy" in [m.text for m in found]
+    with pytest.raises(ConfigError, match=r"<config>:2: schools\[0\]\.name: must not be empty"):
+        load_config_text('schools:\n  - name: "\\u200b"\n')

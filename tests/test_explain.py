@@ -67,6 +67,22 @@ def test_explain_bad_input_line_is_named(
     assert f"{src}:2: field 'text': required but missing" in capsys.readouterr().err
 
 
+def test_explain_a_bad_line_loses_no_other_post(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    src = tmp_path / "posts.jsonl"
+    src.write_bytes(
+        b'{"id": "1", "text": "caf\xe9"}\n'
+        b"not json\n"
+        b'{"id": "3", "title": "Mrs Okafor", "text": "Hi"}\n'
+    )
+    assert main(["explain", "--config", str(EXAMPLE), "--input", str(src), "--id", "3"]) == 2
+    captured = capsys.readouterr()
+    assert "post 3:" in captured.out and "MATCH  staff  'Helen Okafor'" in captured.out
+    assert f"{src}:1: not UTF-8 text" in captured.err
+    assert f"{src}:2: not valid JSON" in captured.err
+
+
 def test_explain_no_candidate(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "--config", str(EXAMPLE), "The weather was fine."]) == 0
     assert "no candidate" in capsys.readouterr().out

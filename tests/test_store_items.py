@@ -164,6 +164,24 @@ def test_text_is_capped_and_nul_bytes_dropped(store: sessionmaker[Session]) -> N
         assert item.author == "Z" * 300
 
 
+def test_nul_bytes_in_every_field_are_dropped(store: sessionmaker[Session]) -> None:
+    # PostgreSQL refuses NUL anywhere in text, the duplicate lookup by URL included.
+    url = "https://forum.example/t/\x001"
+    analysis = make_analysis(url=url, title="T\x00", author="A\x00", text="Oakfield\x00 Academy")
+    first = save(store, analysis, "s\x00")
+    assert save(store, analysis, "s\x00") == SaveResult(first.item_id, False, False)
+    with store() as session:
+        item = session.get(Item, first.item_id)
+        assert item is not None
+        assert (item.canonical_url, item.url, item.title, item.author) == (
+            "https://forum.example/t/1",
+            "https://forum.example/t/1",
+            "T",
+            "A",
+        )
+    assert sightings(store) == [(first.item_id, "s", "https://forum.example/t/1")]
+
+
 def test_irrelevant_post_has_no_severity(store: sessionmaker[Session]) -> None:
     result = save(store, make_analysis(mentions=[]), "s")
     with store() as session:

@@ -108,8 +108,10 @@ def test_open_store_on_an_unreachable_database_names_it() -> None:
 
 def test_open_store_on_an_unopenable_sqlite_file_names_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite'}"
-    with pytest.raises(StoreError, match=r"missing-dir/db\.sqlite: .*unable to open"):
+    with pytest.raises(StoreError, match=r"missing-dir/db\.sqlite: .*unable to open") as caught:
         open_store(url)
+    # SQLite's own message does not say why: the folder is named.
+    assert f"(the folder {tmp_path / 'missing-dir'} does not exist)" in str(caught.value)
 
 
 def test_open_store_with_a_malformed_url_names_it() -> None:
