@@ -34,8 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # Migration and SMTP-sink chatter is not news to the person at the terminal.
-    for noisy in ("alembic", "mail.log"):
+    # Migration, SMTP-sink and job-registration chatter is not news to the person at the
+    # terminal; their warnings and errors still show.
+    for noisy in ("alembic", "mail.log", "apscheduler.scheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return int(args.func(args) or 0)
