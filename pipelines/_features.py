@@ -17,7 +17,8 @@ page only the words within WINDOW characters of a mention are read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
+from typing import NamedTuple
 
 from pipelines.post import Mention, Post
 
@@ -27,6 +28,7 @@ HEAD = 1500  # characters of text read when the mention is in the title or autho
 _TOKEN = re.compile(r"__(?:school|staff)__|[a-z]+|<n>|[\U0001F300-\U0001FAFF☀-➿]")
 _DIGITS = re.compile(r"\d+")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
+_TRIPLE = re.compile(r"(.)\1\1")  # cheaper to look for; only then is _REPEAT run
 # Words that say nothing about a label on their own ("at", "the", "my"): without them a model
 # trained on a few hundred posts learns that "in" means safeguarding. Kept inside word pairs
 # ("not good", "my son"), dropped alone and from pairs of two of them.
@@ -83,9 +85,23 @@ def _placeholders(s: str, mentions: Sequence[Mention], start: int, end: int) -> 
 
 def tokens(s: str) -> list[str]:
     low = s.lower().replace("'", "")  # "can't" -> "cant", "Okafor's" -> "okafors"
-    if _REPEAT.search(low):
+    if _TRIPLE.search(low) and _REPEAT.search(low):
         low = _REPEAT.sub(r"\1\1", low)
     return _TOKEN.findall(_DIGITS.sub(" <n> ", low))
+
+
+class Vocabulary(NamedTuple):
+    """The words and word pairs a model knows: features it has no weight for are not built."""
+
+    words: frozenset[str]  # "okafor", for the feature "w:okafor"
+    firsts: frozenset[str]  # the first word of every known pair
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> Vocabulary:
+        names = list(names)
+        words = frozenset(n[2:] for n in names if n.startswith("w:"))
+        firsts = frozenset(n[2:].split(" ", 1)[0] for n in names if n.startswith("b:"))
+        return cls(words, firsts)
 
 
 def features(
@@ -93,20 +109,32 @@ def features(
     mentions: Sequence[Mention],
     rules: Iterable[tuple[str, float]] = (),
     cues: Iterable[str] = (),
+    known: Vocabulary | None = None,
 ) -> dict[str, float]:
-    """The model's input for a post: {feature name: value}; see the module docstring."""
+    """The model's input for a post: {feature name: value}; see the module docstring.
+
+    With `known` (classifying), words and pairs the model has no weight for are left out: the
+    model's answer is the same and the classifier does not build strings it will throw away.
+    """
     feats: dict[str, float] = {}
     words = shouted = 0
     for region in regions(post, mentions):
         toks = tokens(region.replace("’", "'"))
         # Comprehensions and dict.fromkeys, not a loop: this is the classifier's hottest spot.
-        feats.update(dict.fromkeys(["w:" + t for t in toks if t not in STOPWORDS], 1.0))
+        firsts: Container[str]
+        if known is None:
+            ws = [t for t in toks if t not in STOPWORDS]
+            firsts = toks
+        else:
+            ws = [t for t in toks if t in known.words]
+            firsts = known.firsts
+        feats.update(dict.fromkeys(["w:" + t for t in ws], 1.0))
         feats.update(
             dict.fromkeys(
                 [
                     f"b:{a} {b}"
                     for a, b in zip(toks, toks[1:])  # noqa: B905 - one shorter by design
-                    if a not in STOPWORDS or b not in STOPWORDS
+                    if a in firsts and (a not in STOPWORDS or b not in STOPWORDS)
                 ],
                 1.0,
             )

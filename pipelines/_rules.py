@@ -77,7 +77,11 @@ RULES: tuple[Rule, ...] = (
        r"(?:i'?m|i am|i'?ll|i will|we(?:'re| are|'ll| will)|gonna|going to|want to|"
        r"someone (?:should|needs to|is going to)|somebody (?:should|needs to|is going to))\s+"
        r"(?:\w+\s+){0,2}?"
-       rf"(?:kill|shoot|stab|hurt|attack|batter|beat up|bomb|blow up|burn down|torch)\s+{_TARGET}",
+       rf"(?:kill|shoot|stab|hurt|attack|batter|beat up|bomb|blow up|burn down|torch)\s+{_TARGET}|"
+       r"(?:smash|kick|punch|knock)\s+(?:his|her|their|your)\s+(?:\w+\s+)?(?:face|head|teeth)\s+in|"
+       r"knock\s+(?:his|her|their|your)\s+block\s+off|"
+       r"(?:list|hit list)\s+of\s+(?:people|kids|names)\s+(?:\w+\s+){0,3}?(?:going to|gonna|"
+       r"wants? to)\s+(?:hurt|kill|shoot|stab|get)",
        "threat of violence", negatable=False),
     _r("weapon", "safeguarding", 0.95, "urgent",
        r"(?:shoot|blow|burn)\s+up\s+(?:the\s+)?(?:school|academy|place|building|classroom|"
@@ -91,18 +95,22 @@ RULES: tuple[Rule, ...] = (
        r"self[\s-]?harm(?:ing|ed)?|suicid(?:e|al)|kill(?:ed|ing)?\s+(?:him|her|my|them)sel(?:f|ves)|"
        r"end (?:his|her|their|my) life|cut(?:ting|s)? (?:him|her|them)sel(?:f|ves)|"
        r"cuts? (?:her|his|their) arms|wants? to die|taken (?:a load of|an overdose|loads of) pills|"
-       r"overdos(?:e|ed)",
+       r"overdos(?:e|ed)|starve (?:him|her|them|my)sel(?:f|ves)|taking (?:\w+\s+)?pills to|"
+       r"(?:doesn'?t|don'?t) want to (?:be here|be alive|live|wake up) any\s?more",
        "self-harm or suicide risk"),
     _r("sexual", "safeguarding", 0.9, "urgent",
        r"groom(?:ed|ing)|sexual(?:ly)?\s+(?:abuse|abused|assault(?:ed)?)|molest(?:ed|ing)?|"
        r"inappropriate(?:ly)?\s+touch(?:ed|ing)?|touched\s+(?:\w+\s+){1,2}inappropriately|"
-       r"indecent\s+images?|nudes?|sexting|paedophile|pedophile|keep a secret",
+       r"indecent\s+images?|nudes?|sexting|paedophile|pedophile|keep a secret|"
+       r"(?:asking|asked|wants?|wanted)\s+(?:\w+\s+){0,2}?to\s+meet(?:\s+up)?|"
+       r"come and see (?:his|my|the) (?:puppies|puppy|kittens?|dog|car|house)",
        "sexual abuse or grooming"),
     _r("contact", "safeguarding", 0.85, "urgent",
        r"(?:messag(?:ed|ing)|dm'?(?:ed|ing|s)|snapchat(?:ted|ting)?|texting|texted|follow(?:ed|ing)|"
        r"add(?:ed|ing)|befriend(?:ed|ing))\s+(?:" + _MY_CHILD + r"|(?:year \d+ )?(?:girls|boys|"
        r"pupils|kids)|one of (?:my|the|his|her) pupils)(?:\s+on\s+\w+)?|"
        r"(?:add|message|dm|text|snap|whatsapp)\s+me\s+(?:on\s+\w+\s+)?(?:if|when|over)|"
+       r"(?:follow|add)\s+me\s+on\s+(?:insta\w*|snap\w*|tiktok|whatsapp|discord)|"
        r"(?:lift|lifts)\s+home|personal (?:phone|number|mobile)",
        "staff–pupil private contact"),
     _r("harm", "safeguarding", 0.85, "urgent",
@@ -125,14 +133,17 @@ RULES: tuple[Rule, ...] = (
        r"bull(?:y|ied|ies|ying|yed)|cyberbull\w+|harass(?:ed|ment|ing)?|threaten(?:ed|ing|s)?|"
        r"(?:racist|homophobic|sexual)\s+(?:abuse|comments?|remarks?|bullying)|beaten up|"
        r"watch your back|rate (?:the )?(?:girls|year)|called names|name[\s-]?calling|"
-       r"pushed (?:over|about|around)|picked on|kicked (?:him|her) out of the group|"
+       r"pushed (?:over|about|around)|picked on|torment(?:ed|ing|s)?|"
+       r"kicked (?:him|her) out of the group|"
        r"kill yourself|kys|go die|"
        r"(?:called|calling|calls|call)\s+(?:him|her|them|me|my\s+\w+)?\s*(?:an?\s+)?(?:names|"
        r"slags?|sluts?|whores?|retards?|pakis?|fag\w*|gay|fat|ugly|losers?|freaks?|weirdos?|"
        r"n[i1]gg\w*|spaz|bitch\w*|thick)",
        "bullying or harassment"),
     _r("safety", "safeguarding", 0.65, "high",
-       r"unsafe|not safe|left (?:alone|unsupervised|outside|on their own)|unsupervised|locked in|"
+       r"unsafe|not safe|left (?:alone|unsupervised|outside|on their own)|unsupervised|"
+       r"locked in (?:a|the) (?:room|cupboard|classroom|toilets?|cellar|shed)|"
+       r"locked (?:him|her|them) in|on the (?:railway|train) line|"
        r"injured|injuries|head injury|neglect(?:ed)?|stranger\s+(?:at|near|outside|hanging)|"
        r"drugs?|vap(?:ing|es)|weed|eating disorder|walked out onto|nobody noticed|"
        r"safety issue|safeguarding (?:issue|concern)|health and safety",
@@ -148,20 +159,31 @@ RULES: tuple[Rule, ...] = (
        "pupils' images or names shared"),
     # -- reputation_risk: could hurt the school in public ------------------------------------
     # "court" alone is a sports court as often as a law court: only the legal senses count.
-    _r("scrutiny", "reputation_risk", 0.7, "high",
-       r"police|arrested|(?:taken|take|taking|go|going|went|up)\s+(?:[\w']+\s+){0,6}?"
+    _r("legal", "reputation_risk", 0.7, "high",
+       r"arrested|(?:taken|take|taking|go|going|went|up)\s+(?:[\w']+\s+){0,6}?"
        r"(?:to|in|before)\s+court|court\s+(?:case|hearing|order|action)|crown court|"
-       r"magistrates'?\s+court|"
-       r"lawsuit|sued|suing|solicitors?|tribunal|investigat(?:ion|ed|ing)|"
+       r"magistrates'?\s+court|lawsuit|sued|suing|tribunal",
+       "public scrutiny (legal action)"),
+    _r("scrutiny", "reputation_risk", 0.7, "high",
+       r"police|solicitors?|investigat(?:ion|ed|ing)|"
        r"scandal|cover[\s-]?up|fraud|sacked|fired|suspended|in the (?:news|papers|gazette)|"
        r"(?:has|have) (?:a story|picked it up|covered)|"
        r"journalists?|the press|reporters?|the bbc|special measures|inadequate|"
-       r"requires improvement|data breach|leaked|whistle[\s-]?blow(?:er|ing)?",
+       r"requires improvement|data breach|leaked|whistle[\s-]?blow(?:er|ing)?|"
+       r"local (?:paper|news|rag)|front page|headlines?|(?:bbc|itv|sky) news|points west|"
+       r"(?:an?|the) (?:inquiry|investigation) into|under investigation|downgraded|"
+       r"(?:been )?let go|(?:quits?|resign(?:s|ed)?|stood down) (?:amid|over|after)",
        "public scrutiny"),
     _r("allegation", "reputation_risk", 0.6, "high",
        r"lie[sd]? to|liar|falsif(?:y|ied|ying)|fiddl(?:ed|ing)|drunk|drinks on the job|"
        r"hiding|covered up|fake (?:account|page|profile|fundraising)|pretending to be|scam|"
-       r"(?:logo|crest|badge)\s+(?:\w+\s+){0,3}(?:on|used|photoshopped)",
+       r"(?:logo|crest|badge)\s+(?:\w+\s+){0,3}(?:on|used|photoshopped)|"
+       r"alleged(?:ly)?|rumou?r (?:is|has it)|word is|supposedly|affair with|"
+       r"drink[\s-]?driv\w+|lost (?:his|her) licence|helping (?:him|her)self to|"
+       r"(?:stole|stealing|nicked|nicking|embezzl\w+)|impersonat\w+|"
+       r"(?:using|uses|used) the (?:school'?s |academy'?s )?(?:name|logo|badge|crest)|"
+       r"not the (?:real|school'?s|official)|"
+       r"(?:isn'?t|not) (?:affiliated|official|from the school)",
        "allegation or misuse of the school's name"),
     # Swearing at, insulting or using slurs about someone: abusive if it is about the school or
     # its staff (nearness decides). Swearing for emphasis ("bloody brilliant") is left to the
@@ -172,7 +194,12 @@ RULES: tuple[Rule, ...] = (
        r"arseholes?|assholes?|bellends?|knob(?:head)?s?|idiots?|morons?|retards?|losers?|"
        r"scum(?:bag)?s?|slags?|sluts?|whores?|nonces?|paedos?|creeps?|"
        r"fag(?:got)?s?|n[i1]gg\w*|pakis?|trann(?:y|ies)|dykes?|spastics?|spaz|"
-       r"piece of (?:shit|work|crap)|go to hell|rot in hell|die in a fire|miserable cow|"
+       r"piece of (?:shit|work|crap)|go to hell|rot in hell|die in a fire|"
+       r"(?:miserable|stuck[\s-]up|lying|silly|stupid|nasty|rude|horrible|arrogant|old|jumped[\s-]up)"
+       r"\s+(?:cow|git|mare|witch|snake|pig|muppet|clown|prat|dinosaur)s?|"
+       r"(?:is|are)\s+(?:a|an|such a|an absolute|a total|a complete|a bunch of|a load of|a pack of)"
+       r"\s+(?:\w+\s+)?(?:cows?|snakes?|muppets?|clowns?|cowboys|jokers?|dinosaurs|zoo|dump|"
+       r"sh[i*]t\s?hole|waste of space)|sh[i*]t\s?hole|couldn'?t (?:run|organise) a|"
        r"lying (?:\w+ )?(?:cow|git|toad|snake)",
        "abusive words"),
     _r("criticism", "reputation_risk", 0.45, "normal",
@@ -180,7 +207,9 @@ RULES: tuple[Rule, ...] = (
        r"joke of a school|avoid (?:this|the) school|incompetent|useless|pathetic|"
        r"embarrass(?:ing|ment)|vile|nasty|arrogant|horrible|clowns?|🤡|"
        r"shameful|failing|rubbish|do(?:n't| not) send your|boycott|petition|falling apart|"
-       r"clueless|chaos|chaotic|a joke|laughing\s?stock|stay away|gone (?:right )?downhill",
+       r"clueless|chaos|chaotic|a joke|laughing\s?stock|stay away|gone (?:right )?downhill|"
+       r"rotten|hopeless|no discipline|run(?:ning)? riot|not fit (?:for|to)|"
+       r"should be (?:ashamed|sacked|closed)|never (?:ever )?send",
        "harsh public criticism"),
     # -- parental_complaint: a parent unhappy with the school --------------------------------
     _r("escalation", "parental_complaint", 0.75, "high",
@@ -194,7 +223,9 @@ RULES: tuple[Rule, ...] = (
     _r("complaint", "parental_complaint", 0.55, "normal",
        r"complain(?:t|ts|ed|ing)?|unacceptable|unhappy|disappointed|disappointing|fed up|furious|"
        r"livid|angry|annoyed|let down|ridiculous|not on|not ok(?:ay)?|too (?:much|strict|harsh)|"
-       r"waste of time",
+       r"waste of time|fobbed off|fob[\s-]?offs?|had enough|sick (?:and tired )?of|fuming|"
+       r"outrageous|out of order|beyond a joke|pointless|get a grip|sort it out|"
+       r"daylight robbery|made of money|(?:absolutely|completely) mental",
        "complaint"),
     # Weak on their own: how parents sound when something has gone wrong, again.
     _r("complaint_cue", "parental_complaint", 0.35, None,
@@ -207,7 +238,14 @@ RULES: tuple[Rule, ...] = (
        r"dangerous|no one listens|lost (?:my|his|her|our|the)|never (?:replies|answers|responds)|"
        r"mad|bonkers|daft|absurd|bit steep|rip[\s-]?off|racket|skint|cost of living|scrapped|"
        r"(?:nobody|no one) thought to|not the way|copy and paste|where'?s (?:his|her|the|my)|"
-       r"keeps? (?:keeping|giving|sending|losing|forgetting|changing)|collective punishment",
+       r"keeps? (?:keeping|giving|sending|losing|forgetting|changing|putting|being)|"
+       r"collective punishment|please explain|how is (?:that|this|it) fair|is it just me|"
+       r"would(?:'ve| have) been nice|some of us|not all of us|we don'?t all|do they think|"
+       r"why should|what(?:'s| is) the point|nobody has (?:fixed|sorted|done)|"
+       r"told them (?:again|twice|\w+ times)|(?:rung|rang|emailed|called|asked) (?:\w+ )?"
+       r"(?:twice|three times|\w+ times|again)|(?:since|in) (?:september|october|november|"
+       r"january|february|easter|christmas|reception)|every single|yet again|getting silly|"
+       r"no warning|(?:the )?night before|last minute|same \w+ every",
        "complaint cue"),
     _r("unanswered", "parental_complaint", 0.55, "normal",
        r"not (?:good enough|acceptable|happy|impressed|right)|"
@@ -220,9 +258,20 @@ RULES: tuple[Rule, ...] = (
        r"ignored|ignoring (?:my|our|us|parents)|why (?:does|do|did|has|have|is|are) (?:no one|"
        r"nobody|the school)",
        "complaint", negatable=False),
+    # What parents complain about (issue 4): alone it is only a topic; the model weighs it with
+    # the tone.
+    _r("complaint_topic", "parental_complaint", 0.2, None,
+       r"sen|send|senco|ehcp|ed(?:ucational)? psych\w*|1:1|one[\s-]to[\s-]one|ta hours|"
+       r"support plan|reasonable adjustments?|assessment|detentions?|isolation|"
+       r"behaviour points?|exclu(?:ded|sion)|uniform|blazers?|skirts?|jumpers?|pe kit|"
+       r"homework|projects?|reading books?|spellings|dinners?|lunch(?:es|times?)?|canteen|"
+       r"portions|menu|trips?|residential|refund|deposit|letters?|emails?|newsletters?|"
+       r"parents'? evening|reports?|timetable|term dates|office|phone policy|parking|"
+       r"breakfast club|after[\s-]school club|supply teachers?|communication|rules?|policy",
+       "complaint topic"),
     _r("parent_voice", "parental_complaint", 0.3, None,
        r"my (?:son|daughter|child|kid|boy|girl|lad)s?|our (?:son|daughter|child|children|kids)|"
-       r"as a parent|as parents|parents? (?:are|have been)",
+       r"as a parent|as parents|(?:we|us) parents",
        "a parent speaking"),
     # -- positive ----------------------------------------------------------------------------
     _r("praise", "positive", 0.6, None,
@@ -237,13 +286,20 @@ RULES: tuple[Rule, ...] = (
        r"fab(?:ulous)?|incredible|best (?:school|teachers?|day)|"
        r"recommend|supportive|caring|kind|helpful|delighted|enjoyed|loved|beautiful|inspiring|"
        r"inspirational|grateful|happy|thanks|loves? it|welcoming|cute|leaps and bounds|"
-       r"over the moon|blossomed|beaming|angels?|a star|so talented|second to none",
+       r"over the moon|blossomed|beaming|angels?|a star|so talented|second to none|impressed|"
+       r"breath of fresh air|kindest|so at home|what a (?:teacher|school|head|team|star|lady|man)|"
+       r"credit (?:to|where)|couldn'?t (?:ask for|be happier)|made (?:her|his|my|our) (?:day|year)|"
+       r"buzzing|chuffed|thrilled",
        "warm words"),
     _r("warm_emoji", "positive", 0.35, None, r"❤️|❤|😍|👏|🎉|🌟|🥰|💙|💚|🏆",
        "warm emoji", negatable=False),
 )
 # fmt: on
 
+_TAUGHT = (
+    r"(?:extremism|radicalisation|drugs|knife crime|bullying|online safety|self[\s-]harm|"
+    r"grooming|consent)"
+)
 # Figures of speech that look like threats or harm and are not ("killer results").
 HYPERBOLE = _pair(
     _B.format(
@@ -253,14 +309,26 @@ HYPERBOLE = _pair(
         r"shot (?:of|at) (?:glory|goal|fame)|smashed it|nailed it|knife[\s-]?edge|"
         r"drugs? (?:education|awareness|talk)|bully[\s-]?(?:free|proof)|anti[\s-]?bullying|"
         r"bullying (?:awareness|week|policy|prevention)|e[\s-]?safety|online safety|"
-        r"stranger danger|(?:police|fire) (?:visit|officers? visited|came to talk)|"
+        r"stranger danger|(?:police|fire) (?:visit(?:ed)?|officers? visited|came to talk)|"
         r"(?:be )?the death of me|hurt myself laughing|death scene|knife crime awareness|"
         r"police liaison|"
+        # Trivial threats at nobody in particular, or at oneself: "I'll murder the next person
+        # who says...", "parents evening nearly killed me".
+        r"(?:kill|murder|strangle|throttle)\s+(?:the next (?:person|parent|one)|anyone who|"
+        r"anybody who|everyone who)|could (?:cheerfully |happily )?(?:kill|strangle|throttle)|"
+        r"(?:nearly|almost|literally|going to|gonna) (?:kill|killed|kills) me|killed me|"
         # Being taught about a risk is not the risk.
         r"(?:learn(?:t|ed|ing)?|lessons?|talks?|workshops?|units?|assembl(?:y|ies)|taught)\s+"
-        r"(?:\w+\s+){0,4}?(?:about|on)\s+(?:\w+\s+){0,5}?(?:extremism|radicalisation|drugs|"
-        r"knife crime|bullying|online safety|self[\s-]harm|grooming|consent)"
+        r"(?:\w+\s+){0,4}?(?:about|on)\s+(?:\w+\s+){0,5}?"
+        + _TAUGHT
+        + r"(?:\s+(?:and|&|or)\s+"
+        + _TAUGHT
+        + ")*"
     )
+    # A small child's threat to a parent, quoted: "'Mum I'm going to stab you with my fork".
+    # Outside the word-boundary wrapper, which would not let a quotation mark come before it.
+    + r"|\b(?:mum|mummy|mam|dad|daddy),?\s+(?:i'?m|i am|i'?ll|i will)\s+(?:going to |gonna )?"
+    r"\w+\s+you\b"
 )
 # Praise that is its opposite on its own ("Oh great, another INSET day").
 _SARCASTIC_PRAISE = _B.format(
@@ -286,7 +354,8 @@ WORK_TALK = re.compile(
     _B.format(
         r"pupils?|students?|kids|children|my class|the class|year \d{1,2}|colleagues?|staff|"
         r"the school|our school|work|parents?|the head|classroom|lesson|playground|detention|"
-        r"kids?|job|class|marking|homework|spelling test|head of year|deputy head"
+        r"kids?|job|class|marking|homework|spelling test|head of year|deputy head|"
+        r"year \d{1,2}s|slt|governors?|sats|pta|reminder|squad|team|assembly|trip|fair"
     ),
     re.I,
 )
@@ -295,13 +364,28 @@ STAFF_NEGATIVE = re.compile(
         r"brats?|idiots?|morons?|little (?:sods|shits|horrors|monsters)|hate (?:my|this|the) "
         r"(?:class|job|kids|pupils|school|colleagues)|can'?t stand|useless|thick|stupid|"
         r"nightmare|vile|feral|scum|drunk|hungover|wasted|get a (?:life|grip)|swear(?:ing)? at|"
-        r"restrain myself|counting the days|no clue|jobsworth"
+        r"restrain myself|counting the days|no clue|jobsworth|(?:i )?give up|sods|"
+        r"(?:might as well|may as well) not exist|waste of space|can'?t be arsed|screaming at me"
     ),
     re.I,
 )
 # A post that describes private contact shows staff conduct when it is a member of staff's.
 STAFF_WORD = re.compile(
-    _B.format(r"teachers?|teaching assistant|TA|staff|coach|head ?teacher|member of staff"),
+    _B.format(
+        r"teachers?|teaching assistant|TA|staff|coach|head ?teacher|member of staff|caretaker|"
+        r"dinner (?:lady|ladies)|lunchtime supervisor|receptionist"
+    ),
+    re.I,
+)
+# A laugh or "only joking" beside a threat; and words that say the writer means it.
+JEST = re.compile(
+    r"(?<![\w'])(?:lol+|lmf?ao|rofl|jk|haha\w*|only joking|just joking|joking|kidding)(?!\w)|"
+    r"😂|🤣|😆|😅|😜|🙈",
+    re.I,
+)
+IN_EARNEST = re.compile(
+    r"(?<![\w'])(?:not (?:even )?(?:joking|kidding)|no joke|i mean it|deadly serious|"
+    r"swear down|mark my words)(?!\w)",
     re.I,
 )
 EYE_ROLL = re.compile(r"🙄|🙃|😒|(?<!\w)/s(?!\w)|(?<![\w'])as usual(?!\w)")

@@ -22,17 +22,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from config.schema import Config, School
-from pipelines._features import describe, features
+from pipelines._features import Vocabulary, describe, features
 from pipelines._rules import (
     EYE_ROLL,
     GATE,
     HYPERBOLE,
     HYPERBOLE_AT,
+    IN_EARNEST,
+    JEST,
     NEGATORS,
     RULES,
     SARCASM,
@@ -71,6 +73,10 @@ _LEAST: dict[Label, Severity] = {
 # Safeguarding: recall first. Staff conduct: defined by who wrote it (or staff-pupil contact
 # described), which the rules see exactly.
 _EITHER: frozenset[str] = frozenset({"safeguarding", "staff_conduct"})
+# Rules whose phrases are the label's definition (legal action is a reputation risk; a formal
+# complaint, or praise said sarcastically, is a complaint): one of them right beside the mention
+# is enough on its own. Chosen by cross-validation on the training part (pipelines.training).
+DECISIVE: frozenset[str] = frozenset({"legal", "escalation", "sarcasm"})
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)|\n+")
 
 
@@ -165,7 +171,7 @@ class Classifier:
 
     def classify(self, post: Post, mentions: Sequence[Mention]) -> Verdict:
         """Labels, scores, severity and reasons for a normalised post about `mentions`."""
-        ev = self.evidence(post, mentions)
+        ev = self.evidence(post, mentions, self.model.vocabulary)
         pred = self.model.predict(ev.features)
         tuning = [self.schools[s] for s in dict.fromkeys(m.school for m in mentions)
                   if s in self.schools]  # fmt: skip
@@ -177,6 +183,10 @@ class Classifier:
                 p = max(pred.labels[label], ruled)
             else:
                 p = (1.0 - RULE_SHARE) * pred.labels[label] + RULE_SHARE * ruled
+                # A phrase that means the label by definition ("taken to court", "formal
+                # complaint"), right beside the mention, carries it alone.
+                p = max(p, max((s.weight for s in ev.signals if s.label == label
+                                and s.key in DECISIVE and s.near >= 1.0), default=0.0))  # fmt: skip
             for s in ev.phrases:
                 if s.label == label:
                     p = 1.0 - (1.0 - p) * (1.0 - s.weight)
@@ -193,7 +203,11 @@ class Classifier:
         return Verdict(labels, scores, severity, reasons)
 
     # -- reading the post --------------------------------------------------------------------
-    def evidence(self, post: Post, mentions: Sequence[Mention]) -> Evidence:
+    def evidence(
+        self, post: Post, mentions: Sequence[Mention], known: Vocabulary | None = None
+    ) -> Evidence:
+        """What the rules and the model read in a post. With `known`, only the features that
+        vocabulary holds are built (classifying); without, all of them (training)."""
         signals: list[Signal] = []
         phrases: list[Signal] = []
         notes: list[str] = []
@@ -202,6 +216,9 @@ class Classifier:
                       if s in self.schools for r in self.schools[s].phrases)  # fmt: skip
         ignore = [t.ignore for s, t in self.schools.items() if t.ignore is not None and
                   any(m.school == s for m in mentions)]  # fmt: skip
+        # What the model reads: the fields less the school's ignored phrases and the figures of
+        # speech, so "I'd kill for a coffee" teaches it nothing about "kill".
+        read: dict[str, str] = {}
         for fld in ("title", "text"):
             raw = getattr(post, fld) or ""
             if not raw:
@@ -209,11 +226,16 @@ class Classifier:
             raw = raw.replace("’", "'")
             for rx in ignore:  # blank the school's harmless phrases; offsets stay put
                 raw = rx.sub(lambda m: " " * len(m.group()), raw)
+            figures: list[tuple[int, int]] = []
             for a, b in _scan_windows(raw, fld, mentions):
                 part = raw[a:b]
-                self._scan(part, fld, mentions, self.rules, signals, notes, cues, a)
+                self._scan(part, fld, mentions, self.rules, signals, notes, cues, a, figures)
                 if extra:
                     self._scan(part, fld, mentions, extra, phrases, notes, cues, a)
+            for a, b in figures:
+                raw = f"{raw[:a]}{' ' * (b - a)}{raw[b:]}"
+            if raw != getattr(post, fld):
+                read[fld] = raw
         staff = self._staff_conduct(post, mentions)
         signals.extend(staff)
         contact_seen = [s for s in signals if s.key == "contact"]
@@ -228,7 +250,12 @@ class Classifier:
             for s in contact_seen:
                 signals.append(Signal("staff_conduct", s.weight, "urgent", "staff–pupil contact",
                                       s.text, "", s.near))  # fmt: skip
-        feats = features(post, mentions, ((s.key, s.near) for s in signals if s.key), cues)
+        seen = (
+            replace(post, title=read.get("title", post.title), text=read.get("text", post.text))
+            if read
+            else post
+        )
+        feats = features(seen, mentions, ((s.key, s.near) for s in signals if s.key), cues, known)
         return Evidence(signals, notes, feats, phrases, contact)
 
     def _scan(
@@ -241,8 +268,10 @@ class Classifier:
         notes: list[str],
         cues: set[str],
         offset: int = 0,
+        figures: list[tuple[int, int]] | None = None,
     ) -> None:
-        """Find the rules' phrases in `s`, which starts at `offset` in the field `fld`."""
+        """Find the rules' phrases in `s`, which starts at `offset` in the field `fld`; the
+        figures of speech found are added to `figures` (offsets in the field)."""
         anchors = [(m.start - offset, m.end - offset) for m in mentions if m.field == fld]
         low = s.lower()
         fast = len(low) == len(s)  # lower() keeps offsets (it does unless e.g. 'İ' is present)
@@ -256,6 +285,9 @@ class Classifier:
         )
         if hyperbole and rules is self.rules:
             cues.add("hyperbole")
+            if figures is not None:
+                figures.extend((a + offset, b + offset) for a, b in hyperbole)
+        jest: dict[int, bool] = {}  # sentence -> said in jest ("I'll kill him lol")
         sentences: list[tuple[int, int]] = []  # worked out at the first phrase found
         sarcastic: dict[int, bool] = {}
         # An eye-roll anywhere in a short post turns all its praise: "Brilliant decision. 🙄"
@@ -272,6 +304,10 @@ class Classifier:
                 sent = _sentence_of(sentences, a)
                 if rule.label == "safeguarding" and any(a < e and x < b for x, e in hyperbole):
                     notes.append(f"figure of speech, not counted: {said!r}")
+                    continue
+                if rule.key == "threat" and _in_jest(text, sentences[sent], sent, jest, said):
+                    notes.append(f"said in jest, not counted: {said!r}")
+                    cues.add("jest")
                     continue
                 if rule.negatable and _negated(text, max(sentences[sent][0], a - 40), a):
                     notes.append(f"negated, not counted: {s[max(0, a - 12) : b].strip()!r}")
@@ -393,6 +429,24 @@ _WORD = re.compile(r"\w+(?:'\w+)?")
 def _negated(text: str, lo: int, at: int) -> bool:
     """A negator ("not", "never", "isn't" ...) among the three words before `at`."""
     return any(w in NEGATORS or w.endswith("n't") for w in _WORD.findall(text, lo, at)[-3:])
+
+
+# Threats that a laugh never makes harmless: a school shooting "joke" is still reported.
+_NEVER_JEST = re.compile(r"shoot|bomb|blow|burn|torch|stab", re.I)
+
+
+def _in_jest(
+    text: str, sentence: tuple[int, int], sent: int, memo: dict[int, bool], said: str
+) -> bool:
+    """A trivial threat said with a laugh ("I'll kill Mr Price if he sets more homework lol"),
+    unless the writer says they mean it ("not joking") or it is about weapons or attack."""
+    if _NEVER_JEST.search(said):
+        return False
+    if sent not in memo:
+        a, b = sentence
+        b = min(len(text), b + 12)  # "... tomorrow. 😂" ends the sentence after its full stop
+        memo[sent] = JEST.search(text, a, b) is not None and IN_EARNEST.search(text) is None
+    return memo[sent]
 
 
 def _noisy_or(signals: Iterable[Signal]) -> float:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from pipelines._features import Vocabulary
 from pipelines.post import LABELS, SEVERITIES, Label, Severity
 
 FORMAT = "schoolwatch-linear/1"
@@ -42,6 +44,11 @@ class LinearModel:
     weights: np.ndarray  # (n_features, len(HEADS)), float32
     bias: np.ndarray  # (len(HEADS),)
     meta: dict[str, Any] = field(default_factory=dict)  # how and on what it was trained
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The words and pairs this model weighs (pipelines._features.features(known=...))."""
+        return Vocabulary.of(self.index)
 
     def predict(self, feats: dict[str, float]) -> Prediction:
         index = self.index

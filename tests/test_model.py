@@ -4,6 +4,7 @@ training part, and a damaged model file is an error naming the file."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,13 @@ import pytest
 
 from config import load_config
 from pipelines.classify import Classifier, model_path, shipped_model
-from pipelines.examples import SHIPPED_MODEL, SHIPPED_TEST, SHIPPED_TRAIN, read_examples
+from pipelines.examples import (
+    SHIPPED_MODEL,
+    SHIPPED_TEST,
+    SHIPPED_TEST2,
+    SHIPPED_TRAIN,
+    read_examples,
+)
 from pipelines.model import HEADS, LinearModel, ModelError
 from pipelines.training import EXAMPLE_CONFIG, featurise, fit, train_shipped
 
@@ -53,6 +60,25 @@ def test_the_test_part_is_never_trained_on() -> None:
     test = [e for e in read_examples(SHIPPED_TEST) if (e.title, e.text) in train]
     assert test == []
     assert len(read_examples(SHIPPED_TRAIN)) + len(read_examples(SHIPPED_TEST)) >= 400
+
+
+def _same_words(text: str) -> str:
+    """A post as words only: a copy with other case, spacing or punctuation is the same post."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def test_train_test_and_test2_do_not_overlap() -> None:
+    parts = {p.name: read_examples(p) for p in (SHIPPED_TRAIN, SHIPPED_TEST, SHIPPED_TEST2)}
+    assert len(parts["test2.jsonl"]) >= 150
+    seen: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    for name, examples in parts.items():
+        for ex in examples:
+            key = _same_words(f"{ex.title} {ex.text}")
+            assert key not in seen, f"{name} {ex.id} repeats a post in {seen[key]}"
+            assert ex.id not in ids, f"{name} {ex.id} reuses an id from {ids[ex.id]}"
+            seen[key] = f"{name} {ex.id}"
+            ids[ex.id] = name
 
 
 def test_fitting_is_deterministic() -> None:
