@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import lanes, mail
+from alerts.outbox import enqueue_email
 from config.schema import Config
 from pipelines.post import LABELS, SEVERITIES
 from store import digests as digest_store
@@ -665,15 +666,7 @@ def queue_digests(factory: sessionmaker[Session], cfg: Config, *, now: datetime)
                 )
                 key = f"digest-{digest.id}-{now.astimezone(UTC):%Y%m%dT%H%M%S}"
                 subject, _, _, msg = _message(cfg, content, recipients, key)
-                row = outbox_store.enqueue(
-                    session,
-                    kind="digest",
-                    recipients=recipients,
-                    subject=subject,
-                    message=mail.message_text(msg),
-                    message_id=str(msg["Message-ID"]),
-                    now=now,
-                )
+                row = enqueue_email(session, msg, kind="digest", recipients=recipients, now=now)
                 digest_store.attach_outbox(session, digest, row.id)
             queued.append(row.id)
         except IntegrityError:

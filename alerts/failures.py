@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import mail
+from alerts.outbox import enqueue_email
 from config.schema import Config
 from store import outbox as outbox_store
 from store.db import transaction
@@ -58,14 +59,6 @@ def notify_admins(
                 before = outbox_store.get_by_message_id(session, str(msg["Message-ID"]))
                 if before is not None:
                     continue
-                outbox_store.enqueue(
-                    session,
-                    kind=NOTICE_KIND,
-                    recipients=admins,
-                    subject=str(msg["Subject"]),
-                    message=mail.message_text(msg),
-                    message_id=str(msg["Message-ID"]),
-                    now=now,
-                )
+                enqueue_email(session, msg, kind=NOTICE_KIND, recipients=admins, now=now)
                 queued += 1
     return queued

@@ -31,13 +31,15 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import smtp
+from alerts import mail, smtp
 from config.schema import Smtp
 from store import outbox as outbox_store
 from store.db import transaction
+from store.models import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,26 @@ class FlushReport:
     failed: int = 0
     deferred: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def enqueue_email(
+    session: Session,
+    msg: EmailMessage,
+    *,
+    kind: str,
+    recipients: Sequence[str],
+    now: datetime,
+) -> Outbox:
+    """Queue a built message in the caller's transaction (idempotent on its Message-ID)."""
+    return outbox_store.enqueue(
+        session,
+        kind=kind,
+        recipients=recipients,
+        subject=str(msg["Subject"]),
+        message=mail.message_text(msg),
+        message_id=str(msg["Message-ID"]),
+        now=now,
+    )
 
 
 def backoff(attempts: int) -> timedelta:

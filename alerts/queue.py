@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import mail
 from alerts.digest import entry_for, local_when
+from alerts.outbox import enqueue_email
 from config.schema import Config, is_email_address
-from store import outbox as outbox_store
 from store import queue as queue_store
 from store.db import transaction
 from store.models import Feedback, Item, QueueItem
@@ -113,15 +113,7 @@ def _queue_message(
         key=f"queue-{kind}-{row.id}",
         date=now,
     )
-    outbox_store.enqueue(
-        session,
-        kind=kind,
-        recipients=to,
-        subject=str(msg["Subject"]),
-        message=mail.message_text(msg),
-        message_id=str(msg["Message-ID"]),
-        now=now,
-    )
+    enqueue_email(session, msg, kind=kind, recipients=to, now=now)
 
 
 def _get(session: Session, queue_id: int) -> QueueItem:

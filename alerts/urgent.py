@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import calendar, lanes, mail
 from alerts.digest import entry_for, label_title, local_when, render
+from alerts.outbox import enqueue_email
 from config.schema import Config, School
-from store import outbox as outbox_store
 from store import queue as queue_store
 from store.db import transaction
 from store.models import AlertDelivery, Item, QueueItem, RoutedItem
@@ -247,15 +247,7 @@ def _send(
     )
     if any(e.severity == "urgent" for e, _ in entries):
         msg["Importance"] = "high"
-    row = outbox_store.enqueue(
-        session,
-        kind="alert",
-        recipients=[recipient],
-        subject=str(msg["Subject"]),
-        message=mail.message_text(msg),
-        message_id=str(msg["Message-ID"]),
-        now=now,
-    )
+    row = enqueue_email(session, msg, kind="alert", recipients=[recipient], now=now)
     for g in groups:
         g.lead.status, g.lead.outbox_id, g.lead.sent_at = "sent", row.id, now
 

@@ -14,9 +14,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from alerts.mail import build_message, message_text
+from alerts.mail import build_message
+from alerts.outbox import enqueue_email
 from config.schema import Config
-from store import outbox
 from store.models import SourceState
 
 logger = logging.getLogger(__name__)
@@ -58,15 +58,7 @@ def alert_on_change(
     msg = build_message(
         from_addr=cfg.smtp.from_, to=to, subject=subject, text=text, html=None, key=key, date=now
     )
-    outbox.enqueue(
-        session,
-        kind="alert",
-        recipients=to,
-        subject=str(msg["Subject"]),
-        message=message_text(msg),
-        message_id=str(msg["Message-ID"]),
-        now=now,
-    )
+    enqueue_email(session, msg, kind="alert", recipients=to, now=now)
     return key
 
 
