@@ -78,6 +78,18 @@ def parse_duration(value: str | int) -> int:
     return seconds
 
 
+def parse_clock(v: object, *, example: str) -> dtime:
+    """A local time of day written "HH:MM" (or already a time)."""
+    if isinstance(v, dtime):
+        return v
+    if isinstance(v, int):  # YAML 1.1 reads an unquoted 07:30 as 450 (base 60)
+        v = f"{v // 60:02d}:{v % 60:02d}"
+    m = re.match(r"^(\d{1,2}):(\d{2})$", str(v).strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(f'expected a 24-hour time like "{example}", got {v!r}')
+    return dtime(int(m.group(1)), int(m.group(2)))
+
+
 def check_http_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -269,14 +281,7 @@ class Digest(_Model):
     @field_validator("time", mode="before")
     @classmethod
     def _time(cls, v: object) -> dtime:
-        if isinstance(v, dtime):
-            return v
-        if isinstance(v, int):  # YAML 1.1 reads an unquoted 07:30 as 450 (base 60)
-            v = f"{v // 60:02d}:{v % 60:02d}"
-        m = re.match(r"^(\d{1,2}):(\d{2})$", str(v).strip())
-        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-            raise ValueError(f'expected a 24-hour time like "07:30", got {v!r}')
-        return dtime(int(m.group(1)), int(m.group(2)))
+        return parse_clock(v, example="07:30")
 
     @field_validator("timezone")
     @classmethod
@@ -422,14 +427,7 @@ class Complaints(_Model):
     @field_validator("day_ends", mode="before")
     @classmethod
     def _day_ends(cls, v: object) -> dtime:
-        if isinstance(v, dtime):
-            return v
-        if isinstance(v, int):  # YAML 1.1 reads an unquoted 16:00 as 960 (base 60)
-            v = f"{v // 60:02d}:{v % 60:02d}"
-        m = re.match(r"^(\d{1,2}):(\d{2})$", str(v).strip())
-        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-            raise ValueError(f'expected a 24-hour time like "16:00", got {v!r}')
-        return dtime(int(m.group(1)), int(m.group(2)))
+        return parse_clock(v, example="16:00")
 
     @field_validator("remind_before", mode="before")
     @classmethod
