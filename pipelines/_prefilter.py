@@ -38,6 +38,9 @@ def loosen(pattern: str) -> str:
         if pattern.startswith("(?![\\w])", i) or pattern.startswith("(?!\\w)", i):
             i += len("(?![\\w])") if pattern.startswith("(?![\\w])", i) else len("(?!\\w)")
             continue
+        if not in_class and pattern.startswith(("(?!", "(?<!", "(?=", "(?<="), i):
+            i = _group_end(pattern, i)  # any other lookaround only narrows a match: drop it
+            continue
         c = pattern[i]
         if c == "\\" and i + 1 < len(pattern):
             e = pattern[i + 1]
@@ -60,6 +63,28 @@ def loosen(pattern: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
+
+
+def _group_end(pattern: str, i: int) -> int:
+    """The index just after the group that opens at `i` (escapes and classes respected)."""
+    depth, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return i
 
 
 class Gate:

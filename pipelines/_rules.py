@@ -16,7 +16,7 @@ from typing import NamedTuple
 from pipelines._prefilter import Gate
 from pipelines.post import Label, Severity
 
-_B = r"(?<![\w'])(?:{})(?![\w])"
+_B = r"(?<!\w)(?<!\w')(?:{})(?![\w])"  # 'quoted phrases' match; "didn't" is not "t"
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,14 @@ def phrase_rule(label: Label, phrase: str, key: str) -> Rule:
 
 _CHILD = r"(?:son|daughter|child|kid|boy|girl|pupil|student|children|kids|pupils|students)"
 _MY_CHILD = rf"(?:my|our|a|the|his|her|their|one|another|this|that)\s+(?:\w+\s+)?{_CHILD}s?"
+# A child named as parents do ("my son", "our youngest daughter", "my 9 year old"), not "my
+# coat"; and "her" as a person, not "her coat".
+_KID = (
+    r"(?:my|our|his|her|their|a|the|one|another)\s+(?:\w+\s+)?(?:son|daughter|child|kid|boy|"
+    r"girl|lad|lass|pupil|student|grandson|granddaughter|niece|nephew|stepson|stepdaughter)s?|"
+    r"my\s+\d+\s*(?:yo|y/o|yr old|year old)"
+)
+_HER = r"her(?=\s*(?:[.,!?;:)]|$|(?:and|but|so|anywhere|at|in|on|after|since|until|when)\b))"
 _TARGET = (
     r"(?:you|him|her|them|everyone|everybody|someone|somebody|people|that\s+\w+|this\s+\w+|"
     r"the\s+(?:teachers?|head(?:teacher)?|school|kids|children|staff|class|pupils|students|"
@@ -101,10 +109,59 @@ RULES: tuple[Rule, ...] = (
     _r("sexual", "safeguarding", 0.9, "urgent",
        r"groom(?:ed|ing)|sexual(?:ly)?\s+(?:abuse|abused|assault(?:ed)?)|molest(?:ed|ing)?|"
        r"inappropriate(?:ly)?\s+touch(?:ed|ing)?|touched\s+(?:\w+\s+){1,2}inappropriately|"
-       r"indecent\s+images?|nudes?|sexting|paedophile|pedophile|keep a secret|"
+       r"indecent\s+images?|nudes?|sexting|expos(?:ed|ing) (?:him|her)self|paedophile|pedophile|"
+       r"keep a secret|"
        r"(?:asking|asked|wants?|wanted)\s+(?:\w+\s+){0,2}?to\s+meet(?:\s+up)?|"
        r"come and see (?:his|my|the) (?:puppies|puppy|kittens?|dog|car|house)",
        "sexual abuse or grooming"),
+    # Grooming as parents describe it without the word: secrecy asked of a child, a "special
+    # friend", gifts or numbers passed to a child, meeting up, a stranger online asking a pupil
+    # for photos, their school or a meeting.
+    _r("grooming", "safeguarding", 0.9, "urgent",
+       r"(?:keep|kept|keeping|keeps)\s+(?:it|this|that|things|everything|(?:our|the|their|his|"
+       r"her|your)\s+(?:chats?|messages?|texts?|conversations?|friendship|relationship|calls?|"
+       r"meet(?:ing)?s?|snaps?))\s+(?:a\s+|just\s+)?(?:secret|between (?:us|them|you and me|"
+       r"the two of (?:us|them)))|(?:our|a)\s+little\s+secret|keep(?:s|ing)?\s+secrets|"
+       r"(?:much\s+)?older\s+boyfriend|(?:friendship|chats?|messages?|relationship|texts?)\s+"
+       r"(?:\w+\s+){0,3}?between\s+(?:us|them|you and me|the two of)|"
+       r"(?:says?|said|saying|tells?|telling|told)\s+(?:her|him|them|she|he|they)\s+(?:looks?|is|"
+       r"was|seems?)\s+(?:\w+\s+)?(?:mature|grown[\s-]up|older than)|"
+       r"(?:move|moving|go|come|talk|chat)\w*\s+(?:\w+\s+){0,2}?(?:to|on|onto|in|into)\s+"
+       r"(?:a\s+)?private\s+(?:chat|server|account|group)|"
+       r"(?:group\s+)?chats?\s+(?:\w+\s+){0,3}?with\s+(?:grown (?:men|adults)|adults|older men)|"
+       r"secret\s+(?:chats?|messages?|friendship|relationship|(?:phone|snap|insta\w*|tiktok)"
+       r"(?:\s+account)?|account)|special\s+friends?|"
+       r"(?:told|tells|telling|asked|asks|made|makes|warned|begged)\s+(?:him|her|them|"
+       + _KID + r"|the\s+(?:boy|girl|child|kids?|children|pupils?))\s+(?:not|never)\s+to\s+tell|"
+       r"(?:if|as long as|so long as)\s+(?:she|he|they|you)\s+(?:doesn'?t|don'?t|does not|do not|"
+       r"won'?t|never)\s+tell|"
+       r"(?:letting|lets|let)\s+(?:them|him|her)\s+(?:use|have|borrow)\s+(?:his|her)\s+phone|"
+       r"(?:don'?t|do not|never|not to)\s+tell\s+(?:your|his|her|their)\s+(?:mum|mam|mom|dad|"
+       r"parents|mummy|daddy|family|carers?)|"
+       r"(?:bought|buying|buys|gave|given|giving|gives|sent|sending|sends|offered|offering)\s+"
+       r"(?:him|her|them|" + _KID + r"|"
+       r"(?:year\s+\d+\s+)?(?:girls|boys|pupils|kids))\s+(?:\w+\s+){0,2}?(?:gifts|presents|"
+       r"a (?:new )?(?:phone|mobile)|phone credit|top[\s-]?ups?|money|cash|robux|v[\s-]?bucks|"
+       r"vapes?|a vape|(?:his|her|their) (?:phone |mobile )?number|sweets|chips|energy drinks|"
+       r"alcohol|booze|cigarettes|fags|drinks|takeaways?)|"
+       r"(?:asked|asking|asks|wants?|wanted)\s+(?:him|her|them|" + _KID + r")\s+"
+       r"(?:for|to send)\s+(?:(?:his|her|their)\s+)?(?:photos?|pictures?|pics|selfies|"
+       r"(?:home\s+)?address|(?:phone )?number|snap(?:chat)?|insta\w*)|"
+       r"(?:what|which)\s+school\s+(?:he|she|they)\s+(?:goes|go|went|attends?)\s+to|"
+       r"(?:asked|asking|asks)\s+(?:him|her|them|" + _KID + r")\s+(?:what|which)\s+school|"
+       r"(?:asked|asking|asks)\s+(?:\w+\s+){0,2}?for\s+(?:pictures|photos|pics|selfies)\s+of\s+"
+       r"(?:her|him|them)(?:sel(?:f|ves))?|"
+       r"(?:stranger|grown (?:man|men|woman|adults?)|an adult|adults|older (?:man|men|boys?|lads?)|"
+       r"a man|a bloke|some (?:man|bloke|guy|adult)|random (?:men|adults?|people|accounts?|"
+       r"blokes?)|someone (?:he|she|they) (?:doesn'?t|don'?t|didn'?t) know|"
+       r"fake (?:profile|account) pretending)\s+(?:\w+\s+){0,6}?(?:on|via|through|in|over)\s+"
+       r"(?:roblox|fortnite|minecraft|xbox|playstation|discord|tiktok|snapchat|snap|instagram|insta|whatsapp|twitch|"
+       r"youtube|among us|omegle|(?:a|the|an|his|her) (?:game|gaming|app|chat))|"
+       r"(?:meet|meeting)\s+(?:up\s+)?(?:with\s+)?(?:him|her|them|someone)\s+(?:\w+\s+){0,3}?"
+       r"(?:alone|in secret|without telling)|"
+       r"(?:delete|deleting|deleted|deletes)\s+(?:the|their|our|his|her|all the|all (?:his|her|"
+       r"their|the))\s+(?:messages|chats|texts|snaps|dms)",
+       "grooming or secrecy with a child"),
     _r("contact", "safeguarding", 0.85, "urgent",
        r"(?:messag(?:ed|ing)|dm'?(?:ed|ing|s)|snapchat(?:ted|ting)?|texting|texted|follow(?:ed|ing)|"
        r"add(?:ed|ing)|befriend(?:ed|ing))\s+(?:" + _MY_CHILD + r"|(?:year \d+ )?(?:girls|boys|"
@@ -119,10 +176,42 @@ RULES: tuple[Rule, ...] = (
        r"bruises\s+(?:all over|on (?:his|her))|"
        r"(?:his|her) (?:dad|mum|father|mother|stepdad) did it",
        "physical harm to a child"),
+    # A child afraid of going home or of a parent or carer: a disclosure, acted on today.
+    _r("home", "safeguarding", 0.85, "urgent",
+       r"(?:scared|afraid|frightened|terrified|petrified|too scared|frightened)\s+(?:to\s+go|"
+       r"of\s+going|to\s+be)\s+(?:back\s+)?home|"
+       r"(?:scared|afraid|frightened|terrified|petrified)\s+of\s+(?:his|her|their)\s+(?:dad|mum|"
+       r"mam|father|mother|step[\s-]?dad|step[\s-]?mum|mum'?s (?:boyfriend|partner)|"
+       r"dad'?s (?:girlfriend|partner)|carers?|uncle|foster \w+)(?!'s)(?!\w)|"
+       r"(?:begged|begging|begs|pleaded)\s+(?:\w+\s+){0,3}?not\s+to\s+(?:go|be sent)\s+home|"
+       r"(?:won'?t|wouldn'?t|refused to|refuses to)\s+go\s+home\s+(?:\w+\s+){0,2}?(?:because|"
+       r"cos|as)|(?:can'?t|couldn'?t|cannot) face going home|"
+       r"(?:doesn'?t|don'?t|didn'?t|does not|did not) want to go home (?:to (?:his|her|their) "
+       r"\w+|because|cos|as)|"
+       r"(?:no|hardly any|not enough)\s+food\s+(?:at|in the)\s+home|"
+       r"(?:comes?|came|coming)\s+(?:in|to school)\s+(?:\w+\s+){0,2}?(?:starving|filthy|"
+       r"with (?:bruises|marks|burns))|"
+       r"(?:his|her|their)\s+(?:dad|mum|father|mother|step[\s-]?dad|mum'?s boyfriend)\s+"
+       r"(?:hits|beats|hurts|locks|belts|kicks|punches|throws)\s+(?:him|her|them)|"
+       r"(?:house|home)\s+(?:isn'?t|is not|wasn'?t|was not|doesn'?t feel|never feels)\s+safe|"
+       r"(?:mum|mam|dad|parents?|step[\s-]?\w+|carers?)(?:'s|\s+has|\s+have)?\s+kicked\s+"
+       r"(?:him|her|them)\s+out(?!\s+of\s+the\s+(?:group|game|team))|"
+       r"sleeping (?:rough|in (?:a|the) (?:bus shelter|car|park|doorway|tent|street))|"
+       r"(?:daddy|dad|step[\s-]?dad|mum'?s boyfriend)\s+(?:hurts|hits|hit|beats|punched|punches|"
+       r"kicks)\s+(?:mummy|mum|mam|my mum|his mum|her mum)",
+       "a child afraid of home or of a carer"),
     _r("missing", "safeguarding", 0.85, "urgent",
        rf"(?:missing|abducted)\s+{_CHILD}|"
        rf"{_CHILD}\s+(?:(?:is|was|went|has gone|reported)\s+)?missing|"
        r"hasn'?t come home|(?:get|got) in (?:his|a) (?:car|van)|"
+       r"(?:went|gone|go|goes|has gone|ran|run|wandered|walked)\s+(?:off\s+)?missing|"
+       r"(?:couldn'?t|could not|can'?t|cannot)\s+find\s+(?:him|"
+       + _HER + "|" + _KID + r")(?!')(?!\w)|"
+       r"(?:lost|losing)\s+(?:a|my|our|one|two)\s+(?:child|children|kids?|pupils?|son|daughter|"
+       r"boy|girl)(?!')(?!\w)|"
+       r"(?:not|hasn'?t|haven'?t) been seen since|(?:hasn'?t|has not) been home (?:for|since)|"
+       r"(?:ran|run|running|runs) away from home|nobody knew where (?:he|she|they) (?:was|were)|"
+       r"came back without (?:him|" + _HER + "|" + _KID + r")(?!')(?!\w)|"
        r"collected by (?:someone|a stranger)|"
        r"(?:a\s+)?(?:man|woman|stranger|bloke|someone)\s+(?:\w+\s+){0,5}?(?:talking to|"
        r"approach(?:ed|ing)|offered|following|asking)\s+(?:\w+\s+){0,3}?(?:kids|children|"
@@ -142,6 +231,24 @@ RULES: tuple[Rule, ...] = (
        "bullying or harassment"),
     _r("safety", "safeguarding", 0.65, "high",
        r"unsafe|not safe|left (?:alone|unsupervised|outside|on their own)|unsupervised|"
+       r"(?:left|waiting|stood|standing|sat)\s+(?:\w+\s+){0,4}?(?:on (?:his|her|their) own|"
+       r"by (?:him|her|them)sel(?:f|ves)|all alone)|no (?:adult|teacher|staff|grown[\s-]?up)s?\s+"
+       r"(?:\w+\s+)?(?:watching|supervising|around|there|in the room|with them)|no supervision|"
+       r"(?:let|allowed|sent)\s+(?:him|her|them|" + _KID + r")\s+(?:\w+\s+){0,2}?"
+       r"(?:walk|go|leave)\s+(?:home\s+)?(?:alone|on (?:his|her|their) own|by (?:him|her|them)"
+       r"sel(?:f|ves))|(?:walked|got|wandered)\s+out\s+of\s+(?:the\s+)?(?:school|gates?|"
+       r"building|playground)|not (?:picked|collected) up|nobody (?:came|checked|was watching)|"
+       r"(?:walk|walks|walking)\s+out\s+of\s+(?:the\s+)?(?:school|gates?|building|playground)|"
+       r"(?:walked|walks|wandered|ran|run|runs)\s+(?:out|off)\s+(?:\w+\s+){0,3}?(?:at|during|"
+       r"after)\s+(?:break|lunch|registration|playtime)|with no (?:adults?|grown[\s-]?ups?|"
+       r"supervision)|(?:a|one) (?:child|kid|pupil) short|"
+       r"(?:cross|crossed|crossing|across)\s+(?:\w+\s+){0,3}?(?:road|street)\s+(?:alone|by (?:him|"
+       r"her|them)sel(?:f|ves)|on (?:his|her|their) own)|"
+       r"(?:left|went|drove off|set off|came back|returned)\s+(?:\w+\s+){0,4}?without\s+(?:him|"
+       + _HER + "|" + _KID + r")(?!')(?!\w)|"
+       r"(?:got|put) on the wrong (?:bus|coach|minibus)|"
+       r"(?:left|forgot|forgotten)\s+(?:him|her|" + _KID + r"|"
+       r"(?:two|three) (?:kids|children|boys|girls|pupils))\s+behind|"
        r"locked in (?:a|the) (?:room|cupboard|classroom|toilets?|cellar|shed)|"
        r"locked (?:him|her|them) in|on the (?:railway|train) line|"
        r"injured|injuries|head injury|neglect(?:ed)?|stranger\s+(?:at|near|outside|hanging)|"
@@ -155,8 +262,40 @@ RULES: tuple[Rule, ...] = (
        r"(?:posted|shared|uploaded|filmed)\s+(?:photos?|pictures?|pics|videos?)\s+of\s+"
        r"(?:the\s+|our\s+|my\s+)?(?:children|kids|pupils|students|(?:\w+\s+){0,2}class|"
        + _CHILD + ")|filmed (?:my|our|a|the) \\w+|"
-       r"(?:faces?|names?)\s+(?:\w+\s+){0,2}(?:visible|shown|showing|in the caption)",
-       "pupils' images or names shared"),
+       r"(?:faces?|names?)\s+(?:\w+\s+){0,2}(?:visible|shown|showing|in the caption)|"
+       r"(?:photos?|pictures?|pics|videos?|images?|selfies)\s+(?:\w+\s+){0,6}?(?:without "
+       r"(?:our |my |any |parents'? |their )?(?:consent|permission)|(?:after|when|though|but) "
+       r"(?:we|i) (?:had |have )?opted out)|"
+       r"(?:names?|addresses|dates? of birth|birthdays|(?:phone|mobile) numbers|medical "
+       r"(?:details|info\w*|records|needs|conditions)|sen (?:details|needs|info\w*|records)|"
+       r"personal (?:details|data|info\w*)|details|reports?|records|data|spreadsheet|list|"
+       r"register|files?)\s+(?:\w+\s+){0,2}?(?:of|for|on|about)\s+(?:all\s+|every\s+|each\s+)?"
+       r"(?:the\s+|our\s+|my\s+)?(?:[\w']+\s+){0,2}?(?:children|kids|pupils|students|child|"
+       r"pupil|class)\b[^.!?]{0,60}?(?:leaked|shared|posted|sent|emailed|online|going round|"
+       r"on\s+(?:facebook|instagram|tiktok|snapchat|whatsapp|the group|the website))|"
+       r"(?:sen|send|medical|safeguarding|child protection|class|pupil|free school meals|fsm)\s+"
+       r"(?:register|list|records|files?|spreadsheet)\s+(?:\w+\W+){0,12}?(?:leaked|shared|posted|"
+       r"going round|on (?:facebook|whatsapp|the group|instagram)|sent to|emailed to|"
+       r"left (?:on|in|at))|"
+       r"(?:left|lost|dropped)\s+(?:\w+\s+){0,3}?(?:register|records|files?|list|spreadsheet|"
+       r"laptop)\s+(?:\w+\W+){0,6}?(?:on|in|at)\s+(?:the|a)\s+(?:bus|train|pub|car park|street|"
+       r"road|park|shop)|"
+       r"(?:reposting|posting|sharing|posted|shared|reposted)\s+(?:\w+\W+){0,6}?(?:pupils|kids|"
+       r"children|students|girls|boys)'?\s+(?:selfies|photos|pictures|pics|videos|names|"
+       r"addresses)|(?:pupils'?|children'?s|kids'?|(?:their|the kids'?|the children'?s) home)\s+"
+       r"addresses|"
+       r"(?:leaked|shared|posted|sent|emailed|forwarded)\s+(?:\w+\s+){0,8}?(?:spreadsheet|"
+       r"register|class list|list|file|document|records)\s+(?:\w+\s+){0,3}?(?:with|of|for)\s+"
+       r"(?:\w+\s+){0,3}?(?:pupils|children|kids|every child|the whole class|"
+       r"(?:names|addresses|medical|sen|safeguarding|child protection)\b)|"
+       r"(?:every|each|all the|other)\s+(?:child|pupil|kid|student)(?:'s|s'|s)?\s+(?:\w+\s+)?"
+       r"(?:addresses|address|medical|sen|diagnos[ie]s|records|reading levels?|dates? of birth)|"
+       r"(?:must|should|can|could)\s+(?:never|not)\s+be\s+(?:identified|named|photographed|shown)|"
+       r"(?:foster|adopted)\s+(?:son|daughter|child|children|kids?)(?:'s|s')?\s+(?:\w+\s+){0,3}?"
+       r"(?:name|photo|picture|face)|"
+       r"(?:safeguarding|child protection|cp)\s+(?:records?|files?|notes?|reports?)\s+"
+       r"(?:\w+\s+){0,4}?(?:leaked|shared|sent|emailed|posted|lost|left)",
+       "pupils' images, names or data shared"),
     # -- reputation_risk: could hurt the school in public ------------------------------------
     # "court" alone is a sports court as often as a law court: only the legal senses count.
     _r("legal", "reputation_risk", 0.7, "high",
@@ -312,6 +451,12 @@ HYPERBOLE = _pair(
         r"stranger danger|(?:police|fire) (?:visit(?:ed)?|officers? visited|came to talk)|"
         r"(?:be )?the death of me|hurt myself laughing|death scene|knife crime awareness|"
         r"police liaison|"
+        # A happy secret: "keep it a secret, it's a surprise for Mrs Marsh's retirement".
+        r"(?:surprise|secret santa|retirement|leaving (?:do|present|party|collection|card)|"
+        r"whip[\s-]?round|mother'?s day|father'?s day)\W+(?:\w+\W+){0,12}?(?:secret|tell)|"
+        r"(?:secret|tell)\W+(?:\w+\W+){0,12}?(?:surprise|secret santa|retirement|leaving (?:do|"
+        r"present|party|collection|card)|whip[\s-]?round|mother'?s day|father'?s day)|"
+        r"grandparents?'?\s+(?:and|&)\s+special\s+friends?|"
         # Trivial threats at nobody in particular, or at oneself: "I'll murder the next person
         # who says...", "parents evening nearly killed me".
         r"(?:kill|murder|strangle|throttle)\s+(?:the next (?:person|parent|one)|anyone who|"

@@ -21,9 +21,11 @@ sure of that.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 from config.schema import Config, School
@@ -428,6 +430,10 @@ _WORD = re.compile(r"\w+(?:'\w+)?")
 
 def _negated(text: str, lo: int, at: int) -> bool:
     """A negator ("not", "never", "isn't" ...) among the three words before `at`."""
+    seg = text[lo:at]
+    # Every negator holds one of these strings: without them there is none (most phrases).
+    if not ("no" in seg or "n't" in seg or "never" in seg or "without" in seg or "hardly" in seg):
+        return False
     return any(w in NEGATORS or w.endswith("n't") for w in _WORD.findall(text, lo, at)[-3:])
 
 
@@ -472,10 +478,9 @@ def _sentences(s: str) -> list[tuple[int, int]]:
 
 
 def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> int:
-    for i, (a, b) in enumerate(sentences):
-        if a <= pos < b:
-            return i
-    return len(sentences) - 1
+    # Sentences tile the text in order: the first whose end is past `pos` holds it.
+    i = bisect_right(sentences, pos, key=itemgetter(1))
+    return min(i, len(sentences) - 1)
 
 
 def _nearness(fld: Field, a: int, b: int, anchors: list[tuple[int, int]], any_m: bool) -> float:

@@ -9,10 +9,12 @@ needs only numpy.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from pipelines.post import LABELS, SEVERITIES, Label, Severity
 FORMAT = "schoolwatch-linear/1"
 HEADS: tuple[str, ...] = (*LABELS, *(f"severity:{s}" for s in SEVERITIES))
 _NL = len(LABELS)
+_HEAD_AT = {h: i for i, h in enumerate(HEADS)}
 
 
 class ModelError(ValueError):
@@ -73,9 +76,10 @@ class LinearModel:
         """The features that pushed `head` up most in this prediction, strongest first."""
         if not pred.names:
             return []
-        col = pred.contrib[:, HEADS.index(head)].tolist()
-        ranked = sorted(zip(pred.names, col, strict=True), key=lambda t: -t[1])
-        return [(name, c) for name, c in ranked[:n] if c > 0.05]
+        col = pred.contrib[:, _HEAD_AT[head]].tolist()
+        # The n largest, ties in feature order: sorted(..., reverse=True)[:n] without the sort.
+        ranked = heapq.nlargest(n, zip(pred.names, col, strict=True), key=itemgetter(1))
+        return [(name, c) for name, c in ranked if c > 0.05]
 
     # -- files -------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
