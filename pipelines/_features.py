@@ -20,6 +20,7 @@ import re
 from collections.abc import Container, Iterable, Sequence
 from typing import NamedTuple
 
+from pipelines._prefilter import Quick
 from pipelines.post import Mention, Post
 
 FEATURE_VERSION = 1
@@ -28,7 +29,6 @@ HEAD = 1500  # characters of text read when the mention is in the title or autho
 _TOKEN = re.compile(r"__(?:school|staff)__|[a-z]+|<n>|[\U0001F300-\U0001FAFF☀-➿]")
 _DIGITS = re.compile(r"\d+")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
-_TRIPLE = re.compile(r"(.)\1\1")  # cheaper to look for; only then is _REPEAT run
 # Words that say nothing about a label on their own ("at", "the", "my"): without them a model
 # trained on a few hundred posts learns that "in" means safeguarding. Kept inside word pairs
 # ("not good", "my son"), dropped alone and from pairs of two of them.
@@ -39,7 +39,9 @@ STOPWORDS = frozenset(
     they them their who whom which what when where how just also too very up out over again
     all any some such only own same other s t d ll m re ve y o <n> __school__ __staff__""".split()
 )
-_ANY_CAPS = re.compile(r"[A-Z]{2}")
+_ANY_CAPS = Quick(re.compile(r"[A-Z]{2}"), r"[A-Z]{2}")
+# A letter three times over ("soooo"): _REPEAT can only match where this does.
+_LETTER_x3 = Quick(_REPEAT, "|".join(c * 3 for c in "abcdefghijklmnopqrstuvwxyz"))
 _SHOUTED = re.compile(r"\b[A-Z][A-Z']+\b")  # a word in capitals ("DISGRACE"), two letters or more
 
 
@@ -85,9 +87,12 @@ def _placeholders(s: str, mentions: Sequence[Mention], start: int, end: int) -> 
 
 def tokens(s: str) -> list[str]:
     low = s.lower().replace("'", "")  # "can't" -> "cant", "Okafor's" -> "okafors"
-    if _TRIPLE.search(low) and _REPEAT.search(low):
+    if _LETTER_x3.found(low):
         low = _REPEAT.sub(r"\1\1", low)
-    return _TOKEN.findall(_DIGITS.sub(" <n> ", low))
+    # ASCII without a digit (most posts) has nothing for _DIGITS: skip the pass.
+    if not low.isascii() or any(d in low for d in "0123456789"):
+        low = _DIGITS.sub(" <n> ", low)
+    return _TOKEN.findall(low)
 
 
 class Vocabulary(NamedTuple):
@@ -95,13 +100,18 @@ class Vocabulary(NamedTuple):
 
     words: frozenset[str]  # "okafor", for the feature "w:okafor"
     firsts: frozenset[str]  # the first word of every known pair
+    # Every known pair that `features` would build ("b:no reply" -> ("no", "reply")): only
+    # these are turned into feature names when classifying.
+    pairs: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def of(cls, names: Iterable[str]) -> Vocabulary:
         names = list(names)
         words = frozenset(n[2:] for n in names if n.startswith("w:"))
         firsts = frozenset(n[2:].split(" ", 1)[0] for n in names if n.startswith("b:"))
-        return cls(words, firsts)
+        split = (n[2:].split(" ", 1) for n in names if n.startswith("b:") and " " in n)
+        pairs = frozenset((a, b) for a, b in split if a not in STOPWORDS or b not in STOPWORDS)
+        return cls(words, firsts, pairs)
 
 
 def features(
@@ -129,18 +139,33 @@ def features(
             ws = [t for t in toks if t in known.words]
             firsts = known.firsts
         feats.update(dict.fromkeys(["w:" + t for t in ws], 1.0))
-        feats.update(
-            dict.fromkeys(
-                [
-                    f"b:{a} {b}"
-                    for a, b in zip(toks, toks[1:])  # noqa: B905 - one shorter by design
-                    if a in firsts and (a not in STOPWORDS or b not in STOPWORDS)
-                ],
-                1.0,
+        if known is not None and known.pairs:
+            # Only the pairs the model weighs: the ones it would skip are never built (the
+            # model reads the rest in the same order, so its answer is the same).
+            pairs = known.pairs
+            feats.update(
+                dict.fromkeys(
+                    [
+                        f"b:{p[0]} {p[1]}"
+                        for p in zip(toks, toks[1:])  # noqa: B905 - one shorter by design
+                        if p in pairs
+                    ],
+                    1.0,
+                )
             )
-        )
+        else:
+            feats.update(
+                dict.fromkeys(
+                    [
+                        f"b:{a} {b}"
+                        for a, b in zip(toks, toks[1:])  # noqa: B905 - one shorter by design
+                        if a in firsts and (a not in STOPWORDS or b not in STOPWORDS)
+                    ],
+                    1.0,
+                )
+            )
         words += len(toks)
-        if _ANY_CAPS.search(region):
+        if _ANY_CAPS.found(region):
             shouted += len(_SHOUTED.findall(region))
     if shouted >= 3 and shouted >= 0.6 * words:
         feats["x:caps"] = 1.0

@@ -14,7 +14,8 @@ always run: slower, never different.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 try:
@@ -114,9 +115,119 @@ class Gate:
             gate.Compile()
             self._set = gate
 
-    def candidates(self, text: str) -> set[int]:
-        """Indices of the patterns that may match `text` (a superset of those that do)."""
+    def candidates(self, text: str | bytes) -> set[int]:
+        """Indices of the patterns that may match `text` (a superset of those that do); bytes
+        must be the text in UTF-8."""
         if self._set is None:
             return set(self.always)
         hits = {self._index[k] for k in self._set.Match(text) or ()}  # None: no match
         return hits | self.always if self.always else hits
+
+
+# Each Finder's memory budget, and the largest program (RE2 instructions) kept within it: a
+# larger pattern (the union of many phrases) is left to Python's `re`.
+FINDER_MEM = 32 << 20
+FINDER_PROGRAM = 50_000
+# Python's `\s` on ASCII text also matches \v and \x1c-\x1f, which RE2's `\s` does not.
+_ASCII_SPACE = r"\s\p{Z}\x0b\x1c-\x1f"
+
+
+def _widen_space(loosened: str) -> str:
+    return loosened.replace(_SPACE, _ASCII_SPACE)
+
+
+class Finder:
+    """Where a pattern can start in ASCII text, from RE2, so that Python's `re` is only tried
+    there instead of at every position (`matches` gives exactly what `rx.finditer` gives).
+
+    The RE2 pattern is the gate's loosened pattern with `\\s` widened to Python's ASCII
+    whitespace: wherever the Python pattern matches, it matches, so its leftmost start is never
+    after the Python pattern's.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self._rx: Any = None
+        self._search: Callable[[bytes, int], int] = _start_none
+        if _re2 is None:
+            return
+        options = _re2.Options()
+        options.never_capture = True
+        options.max_mem = FINDER_MEM
+        try:
+            rx = _re2.compile(_widen_space(loosen(pattern)), options)
+        except Exception:  # noqa: BLE001 - RE2 refuses it: Python's re alone then
+            return
+        size = getattr(getattr(rx, "_regexp", None), "ProgramSize", None)
+        if size is None or size() > FINDER_PROGRAM:
+            return  # too big for its memory budget (RE2 would fall back to a slow NFA)
+        # The compiled RE2 object under the wrapper: its Match on bytes costs a fraction of the
+        # wrapper's search (which is Python code per call). Fall back to the wrapper if the
+        # installed version lays itself out differently.
+        low = getattr(rx, "_regexp", None)
+        anchor = getattr(getattr(getattr(_re2, "_re2", None), "RE2", None), "Anchor", None)
+        if low is not None and anchor is not None and hasattr(low, "Match"):
+            unanchored, match = anchor.UNANCHORED, low.Match
+            self._search = lambda b, pos: match(unanchored, b, pos, len(b))[0][0]
+        else:
+            self._search = lambda b, pos: _start(rx.search(b, pos))
+        self._rx = rx
+
+    def matches(self, rx: re.Pattern[str], text: str, btext: bytes | None) -> list[re.Match[str]]:
+        """`list(rx.finditer(text))`; `btext` is `text` encoded when it is all ASCII, else None."""
+        if self._rx is None or btext is None:
+            return list(rx.finditer(text))
+        out: list[re.Match[str]] = []
+        search, match = self._search, rx.match
+        pos, n = 0, len(text)
+        while pos <= n:
+            at = search(btext, pos)
+            if at < 0:
+                break
+            m = match(text, at)
+            if m is None:
+                pos = at + 1
+                continue
+            if m.end() == at:  # an empty match: finditer's rules for those are subtle
+                return list(rx.finditer(text))
+            out.append(m)
+            pos = m.end()
+        return out
+
+
+def _start(found: Any) -> int:
+    return -1 if found is None else int(found.start())
+
+
+def _start_none(b: bytes, pos: int) -> int:  # pragma: no cover - only without RE2
+    return -1
+
+
+class Quick:
+    """`rx.search(s) is not None`, answered by RE2 on the UTF-8 bytes when it can be.
+
+    `same` must be an RE2 pattern that matches a text exactly when `rx` does (for instance
+    `[A-Z]{2}` for itself): RE2's DFA answers in a fraction of the time Python's `re` takes.
+    """
+
+    def __init__(self, rx: re.Pattern[str], same: str) -> None:
+        self._rx = rx
+        self._match: Any = None
+        if _re2 is None:
+            return
+        options = _re2.Options()
+        options.never_capture = True
+        try:
+            low = _re2.compile(same, options)._regexp
+            self._match = low.Match
+            self._unanchored = _re2._re2.RE2.Anchor.UNANCHORED
+        except Exception:  # noqa: BLE001 - not this version's layout: Python's re then
+            self._match = None
+
+    def found(self, s: str) -> bool:
+        if self._match is not None:
+            try:
+                b = s.encode()
+            except UnicodeEncodeError:  # a lone surrogate: not UTF-8
+                return self._rx.search(s) is not None
+            return bool(self._match(self._unanchored, b, 0, len(b))[0][0] >= 0)
+        return self._rx.search(s) is not None

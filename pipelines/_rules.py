@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pipelines._prefilter import Gate
+from pipelines._prefilter import Finder, Gate
 from pipelines.post import Label, Severity
 
 _B = r"(?<!\w)(?<!\w')(?:{})(?![\w])"  # 'quoted phrases' match; "didn't" is not "t"
@@ -545,3 +545,5 @@ GATED: tuple[re.Pattern[str], ...] = (
 GATE = Gate([p.pattern for p in GATED])
 HYPERBOLE_AT = len(RULES)
 SARCASTIC_PRAISE_AT = len(RULES) + 1
+# Where each of GATED may start in ASCII text (pipelines._prefilter.Finder), same indices.
+FINDERS: tuple[Finder, ...] = tuple(Finder(p.pattern) for p in GATED)

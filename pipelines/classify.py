@@ -32,6 +32,7 @@ from config.schema import Config, School
 from pipelines._features import Vocabulary, describe, features
 from pipelines._rules import (
     EYE_ROLL,
+    FINDERS,
     GATE,
     HYPERBOLE,
     HYPERBOLE_AT,
@@ -79,6 +80,7 @@ _EITHER: frozenset[str] = frozenset({"safeguarding", "staff_conduct"})
 # complaint, or praise said sarcastically, is a complaint): one of them right beside the mention
 # is enough on its own. Chosen by cross-validation on the training part (pipelines.training).
 DECISIVE: frozenset[str] = frozenset({"legal", "escalation", "sarcasm"})
+_FINDER_FROM = 256  # characters: from this long, RE2 says where the rules' patterns may start
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)|\n+")
 
 
@@ -179,16 +181,20 @@ class Classifier:
                   if s in self.schools]  # fmt: skip
         scores: dict[str, float] = {}
         labels: list[Label] = []
+        by_label: dict[str, list[Signal]] = {}  # each label's signals, in order
+        for s in ev.signals:
+            by_label.setdefault(s.label, []).append(s)
         for label in LABELS:
-            ruled = _noisy_or(s for s in ev.signals if s.label == label)
+            mine = by_label.get(label, ())
+            ruled = _noisy_or(mine)
             if label in _EITHER:  # either half alone is enough
                 p = max(pred.labels[label], ruled)
             else:
                 p = (1.0 - RULE_SHARE) * pred.labels[label] + RULE_SHARE * ruled
                 # A phrase that means the label by definition ("taken to court", "formal
                 # complaint"), right beside the mention, carries it alone.
-                p = max(p, max((s.weight for s in ev.signals if s.label == label
-                                and s.key in DECISIVE and s.near >= 1.0), default=0.0))  # fmt: skip
+                p = max(p, max((s.weight for s in mine
+                                if s.key in DECISIVE and s.near >= 1.0), default=0.0))  # fmt: skip
             for s in ev.phrases:
                 if s.label == label:
                     p = 1.0 - (1.0 - p) * (1.0 - s.weight)
@@ -279,10 +285,17 @@ class Classifier:
         fast = len(low) == len(s)  # lower() keeps offsets (it does unless e.g. 'İ' is present)
         text, pick = (low, 1) if fast else (s, 0)
         # Which patterns can match at all, from one RE2 pass (None: run them all).
-        gated = GATE.candidates(text) if fast and rules is RULES else None
+        # ASCII: RE2 reads the bytes (no encoding per call), and says where each pattern may
+        # start; `re` is tried only there.
+        btext = text.encode("ascii") if fast and rules is RULES and text.isascii() else None
+        gated = GATE.candidates(btext or text) if fast and rules is RULES else None
+        # On a short text `re` alone is as quick as asking RE2 where to start.
+        starts = btext if len(text) >= _FINDER_FROM else None
         hyperbole = (
-            [m.span() for m in HYPERBOLE[pick].finditer(text)]
-            if gated is None or HYPERBOLE_AT in gated
+            [m.span() for m in FINDERS[HYPERBOLE_AT].matches(HYPERBOLE[pick], text, starts)]
+            if gated is not None and HYPERBOLE_AT in gated
+            else [m.span() for m in HYPERBOLE[pick].finditer(text)]
+            if gated is None
             else []
         )
         if hyperbole and rules is self.rules:
@@ -295,11 +308,12 @@ class Classifier:
         # An eye-roll anywhere in a short post turns all its praise: "Brilliant decision. 🙄"
         eye_roll = len(s) <= SHORT_POST and EYE_ROLL.search(text) is not None
         sarcasm_seen = ""
-        for ri, rule in enumerate(rules):
-            if gated is not None and ri not in gated:
-                continue  # cannot match
+        # Only the rules that can match, in the rules' order.
+        order = range(len(rules)) if gated is None else sorted(i for i in gated if i < len(rules))
+        for ri in order:
+            rule = rules[ri]
             rx = rule.lower if fast and rule.lower is not None else rule.pattern
-            for m in rx.finditer(text):
+            for m in rx.finditer(text) if gated is None else FINDERS[ri].matches(rx, text, starts):
                 a, b = m.span()
                 said = s[a:b]
                 sentences = sentences or _sentences(s)
@@ -468,10 +482,9 @@ def _noisy_or(signals: Iterable[Signal]) -> float:
 
 
 def _sentences(s: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(s):
-        out.append((start, m.end()))
-        start = m.end()
+    ends = [m.end() for m in _SENTENCE_END.finditer(s)]
+    out = list(zip([0, *ends], ends))  # noqa: B905 - one shorter by design
+    start = ends[-1] if ends else 0
     if start < len(s) or not out:
         out.append((start, len(s)))
     return out

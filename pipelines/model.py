@@ -58,7 +58,7 @@ class LinearModel:
         names = [f for f in feats if f in index]
         if names:
             rows = [index[f] for f in names]
-            values = np.fromiter((feats[f] for f in names), dtype=np.float32, count=len(names))
+            values = np.array([feats[f] for f in names], dtype=np.float32)
             contrib = self.weights[rows] * values[:, None]
             z = self.bias + contrib.sum(axis=0)
         else:
@@ -77,9 +77,13 @@ class LinearModel:
         if not pred.names:
             return []
         col = pred.contrib[:, _HEAD_AT[head]].tolist()
-        # The n largest, ties in feature order: sorted(..., reverse=True)[:n] without the sort.
-        ranked = heapq.nlargest(n, zip(pred.names, col, strict=True), key=itemgetter(1))
-        return [(name, c) for name, c in ranked if c > 0.05]
+        # The n largest above 0.05, ties in feature order: sorted(..., reverse=True)[:n] of
+        # those (a feature at or under 0.05 ranks below every one over it, so filtering first
+        # gives the same). Most features are under it: few are left to rank.
+        over = [(name, c) for name, c in zip(pred.names, col, strict=True) if c > 0.05]
+        if len(over) <= n:
+            return sorted(over, key=itemgetter(1), reverse=True)
+        return heapq.nlargest(n, over, key=itemgetter(1))
 
     # -- files -------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:

@@ -1,0 +1,111 @@
+"""The classifier's shortcuts give exactly what the plain way gives (pipelines._prefilter Finder
+and Quick, the tokeniser's skipped passes, the model's pair vocabulary and `strongest`)."""
+
+from __future__ import annotations
+
+import heapq
+import random
+import re
+from operator import itemgetter
+
+import numpy as np
+
+from pipelines._features import _DIGITS, _REPEAT, _TOKEN, features, tokens
+from pipelines._rules import FINDERS, GATED
+from pipelines.classify import shipped_model
+from pipelines.model import HEADS, LinearModel, Prediction
+from pipelines.post import Mention, Post
+
+_PHRASES = [
+    "my son was bullied again",
+    "i'm going to kill him",
+    "i'll kill mr price lol",
+    "bring a knife to school",
+    "nobody replied to my email",
+    "formal complaint to the governors",
+    "taken to court",
+    "oh great, another inset day",
+    "well done for losing another coat",
+    "killer results",
+    "keep it a secret",
+    "asked her for photos",
+    "we will be escalating this",
+    "brilliant teachers, thank you",
+    "couldn't find her",
+    "her.",
+    "the car park and the bus",
+    "year 6 trip",
+]
+_GAPS = [" ", "  ", "\n", "\t", "\x0b", "\x1c", "\x1f", "\x0c", ", ", ". ", "'", "-", ""]
+
+
+def _texts(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        words = " ".join(rng.choice(_PHRASES) for _ in range(rng.randint(1, 8))).split(" ")
+        out.append("".join(w + rng.choice(_GAPS) for w in words))
+    return out
+
+
+def test_finder_gives_what_finditer_gives() -> None:
+    texts = _texts(300)
+    for finder, rx in zip(FINDERS, GATED, strict=True):
+        for t in texts:
+            want = [m.span() for m in rx.finditer(t)]
+            got = [m.span() for m in finder.matches(rx, t, t.encode("ascii"))]
+            assert got == want, (rx.pattern[:60], t)
+
+
+def _tokens_before(s: str) -> list[str]:
+    low = s.lower().replace("'", "")
+    if re.search(r"(.)\1\1", low) and _REPEAT.search(low):
+        low = _REPEAT.sub(r"\1\1", low)
+    return list(_TOKEN.findall(_DIGITS.sub(" <n> ", low)))
+
+
+def test_tokens_unchanged_on_awkward_text() -> None:
+    cases = [
+        "soooo GOOOOD", "aaa", "a\n\n\nb", "Year 6 and 2024!", "١٢٣ days", "x² ①", "ab12cd",
+        "can't won't", "lone \ud800 surrogate 99", "🙄🙄🙄 OK", "__school__ 3 __staff__", "",
+        "ÉCOLE", "İstanbul 7", "zzz", "zz z", "...", "5",
+    ]  # fmt: skip
+    cases += _texts(100)
+    for s in cases:
+        assert tokens(s) == _tokens_before(s), s
+
+
+def test_pair_vocabulary_gives_the_model_the_same_features() -> None:
+    model = shipped_model()
+    post = Post(
+        title="Millbrook again",
+        text="No reply again from Millbrook. Not good enough, my son was bullied and "
+        "nobody replied to my email. Thank you for nothing! Year 6 trip cancelled.",
+    )
+    at = post.text.index("Millbrook")
+    mentions = [Mention("school", "Millbrook", "Millbrook", "Millbrook", "text", at, at + 9, 1.0)]
+    full = features(post, mentions)
+    fast = features(post, mentions, known=model.vocabulary)
+    assert [f for f in fast if f in model.index] == [f for f in full if f in model.index]
+    a, b = model.predict(full), model.predict(fast)
+    assert a.names == b.names and a.labels == b.labels and a.severity == b.severity
+
+
+def _strongest_before(pred: Prediction, head: int, n: int) -> list[tuple[str, float]]:
+    col = pred.contrib[:, head].tolist()
+    ranked = heapq.nlargest(n, zip(pred.names, col, strict=True), key=itemgetter(1))
+    return [(name, c) for name, c in ranked if c > 0.05]
+
+
+def test_strongest_unchanged() -> None:
+    rng = np.random.default_rng(3)
+    model = LinearModel({}, np.zeros((0, len(HEADS)), np.float32), np.zeros(len(HEADS), np.float32))
+    for k in range(300):
+        size = int(rng.integers(0, 12))
+        # Coarse values: many ties, and values at and around 0.05.
+        contrib = (rng.integers(-3, 5, (size, len(HEADS))) * 0.025).astype(np.float32)
+        names = [f"w:f{i}" for i in range(size)]
+        pred = Prediction({}, {}, names, contrib)  # type: ignore[arg-type]
+        for h, head in enumerate(HEADS):
+            for n in (1, 2, 3, 5):
+                assert model.strongest(pred, head, n) == _strongest_before(pred, h, n), k
