@@ -116,7 +116,8 @@ def _queue_message(
     enqueue_email(session, msg, kind=kind, recipients=to, now=now)
 
 
-def _get(session: Session, queue_id: int) -> QueueItem:
+def get(session: Session, queue_id: int) -> QueueItem:
+    """The queue item, or a QueueError naming the id."""
     row = queue_store.queue_item(session, queue_id)
     if row is None:
         raise QueueError(f"no comms queue item #{queue_id}")
@@ -130,7 +131,7 @@ def assign(
     if not is_email_address(owner):  # reminders go to the owner: a typo would bounce later
         raise QueueError(f"expected the owner's email address, got {owner!r}")
     with transaction(factory) as session:
-        row = _get(session, queue_id)
+        row = get(session, queue_id)
         row.owner, row.updated_at, row.updated_by = owner, now, by
         return row
 
@@ -150,7 +151,7 @@ def set_status(
     if status not in QUEUE_STATUSES:
         raise QueueError(f"unknown status {status!r}; expected one of {', '.join(QUEUE_STATUSES)}")
     with transaction(factory) as session:
-        row = _get(session, queue_id)
+        row = get(session, queue_id)
         row.status, row.updated_at, row.updated_by = status, now, by
         if note:
             row.note = (row.note + "\n" if row.note else "") + note

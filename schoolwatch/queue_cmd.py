@@ -78,10 +78,7 @@ def run_queue(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
             return 0
         if action == "show":
             with transaction(factory) as s:
-                found_row = s.get(queue_store.QueueItem, args.id)
-                if found_row is None:
-                    raise comms.QueueError(f"no comms queue item #{args.id}")
-                row = found_row
+                row = comms.get(s, args.id)
                 item = s.get(Item, row.item_id)
                 print(
                     f"#{row.id} {row.school}: {row.status}, owner {row.owner or 'nobody'}", file=out
@@ -105,9 +102,7 @@ def run_queue(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
             return 0
         if action == "draft":
             with transaction(factory) as s:
-                draft_row = s.get(queue_store.QueueItem, args.id)
-                if draft_row is None:
-                    raise comms.QueueError(f"no comms queue item #{args.id}")
+                draft_row = comms.get(s, args.id)
                 item = s.get(Item, draft_row.item_id)
                 if item is None:
                     raise comms.QueueError(f"#{args.id}: its post has been purged")
