@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import re
 import shutil
 from collections import Counter
 from datetime import UTC, datetime
@@ -20,6 +19,8 @@ from pathlib import Path
 import yaml
 from rich.console import Console
 from sqlalchemy import func, select
+
+from schoolwatch.digest_files import slug
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "example"
 PLACEHOLDER = "http://127.0.0.1:8765"
@@ -132,11 +133,11 @@ def save_received(messages: list[bytes], out: Path, *, prefix: str) -> list[Path
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(msg, EmailMessage)
         to = str(msg.get("To", "unknown"))
-        slug = re.sub(r"[^a-z0-9]+", "-", to.split("@")[0].lower()).strip("-") or "message"
-        base = out / f"{prefix}-{slug}"
+        name = slug(to.split("@")[0]) or "message"
+        base = out / f"{prefix}-{name}"
         n = 2
         while base.with_suffix(".eml").exists():
-            base = out / f"{prefix}-{slug}-{n}"
+            base = out / f"{prefix}-{name}-{n}"
             n += 1
         base.with_suffix(".eml").write_bytes(raw)
         written.append(base.with_suffix(".eml"))

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.schema import Config
 
 
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
+    """A file-name-safe form of a name: lower-case letters, digits and hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
 
 
@@ -27,9 +28,7 @@ def write_previews(
     stem = target.with_suffix("") if target.suffix else target
     written: list[Path] = []
     for preview in previews:
-        base = (
-            stem if len(previews) == 1 else stem.with_name(f"{stem.name}-{_slug(preview.school)}")
-        )
+        base = stem if len(previews) == 1 else stem.with_name(f"{stem.name}-{slug(preview.school)}")
         html_path = base.with_suffix(".html")
         eml_path = base.with_suffix(".eml")
         html_path.write_text(preview.html, encoding="utf-8")
