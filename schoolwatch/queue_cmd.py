@@ -15,6 +15,7 @@ import getpass
 from datetime import UTC, datetime
 from typing import TextIO
 
+from alerts.mail import clean_header
 from config.schema import Config
 from store.queue import OPEN_STATUSES, QUEUE_STATUSES
 
@@ -67,7 +68,7 @@ def run_queue(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
                 for row in rows:
                     item = s.get(Item, row.item_id)
                     late = " OVERDUE" if row.due_at < now and comms.is_open(row) else ""
-                    title = _one_line(item.title or item.text if item else "(purged)", 70)
+                    title = clean_header(item.title or item.text if item else "(purged)", 70)
                     due = local_when(row.due_at, tz)
                     owner = row.owner or "(no owner)"
                     print(
@@ -113,8 +114,3 @@ def run_queue(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
         print(f"schoolwatch queue: {e}", file=err)
         return 1
     raise AssertionError(action)
-
-
-def _one_line(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
