@@ -1,5 +1,5 @@
 """The comms queue: reminders before a complaint is due, escalation to SLT when it is overdue,
-and the updates people make (owner, status; "not relevant" kept as feedback).
+and the updates people make (owner, status; "not relevant" and corrected labels kept as feedback).
 
 Each reminder or escalation is one transaction: the queue row's change and the outbox message
 commit together, so a reminder is sent (at least once) exactly when it is recorded as sent.
@@ -8,9 +8,11 @@ commit together, so a reminder is sent (at least once) exactly when it is record
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import mail
@@ -19,6 +21,7 @@ from alerts.outbox import enqueue_email
 from config.schema import Config, is_email_address
 from store import queue as queue_store
 from store.db import transaction
+from store.feedback import check_correction, correction_row
 from store.models import Feedback, Item, QueueItem
 from store.queue import OPEN_STATUSES, QUEUE_STATUSES
 
@@ -103,6 +106,8 @@ def _queue_message(
         f"See a reply draft:   schoolwatch queue draft {row.id}",
         f"Update the status:   schoolwatch queue status {row.id} acknowledged|replied|closed",
         f"Not about us:        schoolwatch queue status {row.id} not_relevant",
+        f"Correct the labels:  schoolwatch queue relabel {row.id} --labels LABEL,... "
+        "--severity urgent|high|normal|low",
     ]
     msg = mail.build_message(
         from_addr=cfg.smtp.from_,
@@ -173,6 +178,90 @@ def set_status(
                 )
             )
         return row
+
+
+@dataclass
+class Relabelled:
+    """What `relabel` did: the queue row, the feedback row's id and the corrected labels."""
+
+    row: QueueItem
+    feedback_id: int
+    labels: list[str]
+    severity: str
+    closed: bool  # it left the complaint clock (no longer a parental complaint)
+    safeguarding_added: bool  # labelled safeguarding now, but not by the pipeline: no DSL alert
+
+
+def relabel(
+    factory: sessionmaker[Session],
+    queue_id: int,
+    labels: Sequence[str],
+    severity: str,
+    *,
+    by: str,
+    now: datetime,
+    note: str = "",
+) -> Relabelled:
+    """Record what a queue item's labels and severity should have been, for `schoolwatch train`.
+
+    One transaction: the Feedback row (with the post's snapshot and the item's school), a note
+    on the queue item and, when the labels no longer include parental_complaint, closing an open
+    item so that no reminder or escalation follows. Nothing changes if any of it fails.
+    """
+    try:
+        wanted = check_correction(labels, severity)
+    except ValueError as e:
+        raise QueueError(str(e)) from e
+    with transaction(factory) as session:
+        row = get(session, queue_id)
+        item = session.get(Item, row.item_id)
+        if item is None:
+            raise QueueError(f"#{queue_id}: its post has been purged")
+        feedback = correction_row(
+            item,
+            labels=wanted,
+            severity=severity,
+            by=by,
+            now=now,
+            school=row.school,
+            note=note,
+        )
+        session.add(feedback)
+        text = f"labels corrected to {', '.join(wanted) or 'no label'} ({severity}) by {by}"
+        closed = "parental_complaint" not in wanted and is_open(row)
+        if closed:
+            text += "; closed: not a parental complaint"
+            row.status = "closed"
+        elif "parental_complaint" not in wanted:
+            text += "; not a parental complaint"
+        if note:
+            text += f"; note: {note}"
+        row.note = (row.note + "\n" if row.note else "") + text
+        row.updated_at, row.updated_by = now, by
+        session.flush()
+        return Relabelled(
+            row=row,
+            feedback_id=feedback.id,
+            labels=wanted,
+            severity=severity,
+            closed=closed,
+            safeguarding_added="safeguarding" in wanted
+            and "safeguarding" not in {lb.label for lb in item.labels},
+        )
+
+
+def latest_correction(session: Session, row: QueueItem) -> Feedback | None:
+    """The newest feedback on the queue item's post (for its school, or for every school)."""
+    stmt = (
+        select(Feedback)
+        .where(
+            Feedback.item_id == row.item_id,
+            or_(Feedback.school == row.school, Feedback.school.is_(None)),
+        )
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(1)
+    )
+    return session.scalars(stmt).first()
 
 
 def is_open(row: QueueItem) -> bool:

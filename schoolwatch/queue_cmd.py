@@ -6,6 +6,9 @@ schoolwatch queue assign ID EMAIL
 schoolwatch queue status ID STATUS [--note TEXT]    (new, acknowledged, replied,
                                                      escalated, closed, not_relevant)
 schoolwatch queue draft ID [--template NAME]
+schoolwatch queue relabel ID --labels L1,L2|none --severity SEV [--note TEXT]
+    (what the labels should have been, kept as feedback for `schoolwatch train`; an item that is
+    no longer a parental complaint is closed; errors exit 2)
 """
 
 from __future__ import annotations
@@ -13,11 +16,17 @@ from __future__ import annotations
 import argparse
 import getpass
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from alerts.mail import clean_header
 from config.schema import Config
+from pipelines.post import LABELS, SEVERITIES
 from store.queue import OPEN_STATUSES, QUEUE_STATUSES
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from store.models import Feedback, Item
 
 
 def add_arguments(sp: argparse.ArgumentParser) -> None:
@@ -37,7 +46,14 @@ def add_arguments(sp: argparse.ArgumentParser) -> None:
     draft = sub.add_parser("draft", help="print a reply draft from the school's template")
     draft.add_argument("id", type=int)
     draft.add_argument("--template", default=None, help="template name (default reply.txt.j2)")
-    for p in (ls, show, assign, status, draft):
+    relabel = sub.add_parser("relabel", help="correct an item's labels (feedback for training)")
+    relabel.add_argument("id", type=int)
+    relabel.add_argument(
+        "--labels", required=True, help=f"comma-separated, or none: {', '.join(LABELS)}"
+    )
+    relabel.add_argument("--severity", required=True, help=", ".join(SEVERITIES))
+    relabel.add_argument("--note", default="", help="why (kept with the item and the feedback)")
+    for p in (ls, show, assign, status, draft, relabel):
         p.add_argument("--by", default=None, help="who is making the change (default: $USER)")
         # Accepted after the action too; SUPPRESS keeps a value given before it.
         p.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="config file")
@@ -45,6 +61,8 @@ def add_arguments(sp: argparse.ArgumentParser) -> None:
 
 
 def run_queue(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.queue_action == "relabel":
+        return _relabel(cfg, args, out, err)
     from alerts import queue as comms
     from alerts.digest import local_when
     from alerts.replies import DEFAULT_TEMPLATE, DraftError, draft_reply
@@ -88,6 +106,11 @@ def run_queue(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
                 due = local_when(row.due_at, tz)
                 print(f"found {found}, due {due} ({cfg.digest.timezone})", file=out)
                 if item is not None:
+                    print(f"labels: {_labels(item)}", file=out)
+                fb = comms.latest_correction(s, row)
+                if fb is not None:
+                    print(f"corrected: {_correction(fb, tz)}", file=out)
+                if item is not None:
                     print(f"{item.url}\n\n{item.title}\n{item.text}", file=out)
                 if row.note:
                     print(f"\nnotes:\n{row.note}", file=out)
@@ -114,3 +137,69 @@ def run_queue(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
         print(f"schoolwatch queue: {e}", file=err)
         return 1
     raise AssertionError(action)
+
+
+def _labels(item: Item) -> str:
+    """The pipeline's labels and severity: 'parental_complaint 0.80; severity normal'."""
+    found = ", ".join(f"{lb.label} {lb.score:.2f}" for lb in item.labels) or "none"
+    return f"{found}; severity {item.severity or 'none'} (as classified)"
+
+
+def _correction(fb: Feedback, tz: ZoneInfo) -> str:
+    from alerts.digest import local_when
+
+    if fb.labels is None:
+        what = "not relevant" if fb.relevant is False else "relevant"
+    else:
+        what = f"{', '.join(fb.labels) or 'no label'}; severity {fb.severity}"
+    text = f"{what} (by {fb.created_by or 'unknown'}, {local_when(fb.created_at, tz)})"
+    return text + (f": {fb.note}" if fb.note else "")
+
+
+def _relabel(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`schoolwatch queue relabel`: every problem is one line on stderr and exit code 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from alerts import queue as comms
+    from store.errors import StoreError, masked_url
+    from store.migrate import _cause, open_store
+
+    raw = args.labels.strip().lower()
+    labels = [] if raw == "none" else [x.strip() for x in raw.split(",") if x.strip()]
+    severity = args.severity.strip().lower()
+    by = args.by or getpass.getuser()
+    try:
+        factory = open_store(cfg.database_url)
+        done = comms.relabel(
+            factory, args.id, labels, severity, by=by, now=datetime.now(UTC), note=args.note
+        )
+    except comms.QueueError as e:
+        print(f"schoolwatch queue: {e}", file=err)
+        return 2
+    except StoreError as e:  # already names the database (password masked) and the cause
+        problem = (str(e).strip().splitlines() or [_cause(e)])[0]
+        print(f"schoolwatch queue: database error: {problem}", file=err)
+        return 2
+    except SQLAlchemyError as e:
+        where = masked_url(cfg.database_url)
+        print(f"schoolwatch queue: database error: the database at {where}: {_cause(e)}", file=err)
+        return 2
+    row = done.row
+    print(
+        f"#{row.id}: labels corrected to {', '.join(done.labels) or 'no label'}, "
+        f"{done.severity} (feedback #{done.feedback_id}; `schoolwatch train` learns from it)",
+        file=out,
+    )
+    if done.closed:
+        print(
+            f"#{row.id} is now closed: not a parental complaint, so no reminder or escalation",
+            file=out,
+        )
+    if done.safeguarding_added:
+        print(
+            f"schoolwatch queue: WARNING: #{row.id} is now labelled safeguarding, which it was "
+            "not classified as, and this command has NOT alerted the DSL: unless they already "
+            "know, tell the designated safeguarding lead yourself now",
+            file=err,
+        )
+    return 0

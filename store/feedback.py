@@ -21,6 +21,43 @@ from store.models import Feedback, Item
 FEEDBACK_WEIGHT = 3.0  # a school's own correction counts as much as three shipped examples
 
 
+def check_correction(labels: Sequence[str], severity: str) -> list[str]:
+    """The labels in their usual order, or ValueError naming an unknown label or severity."""
+    bad = [lb for lb in labels if lb not in LABELS]
+    if bad:
+        raise ValueError(f"unknown label {bad[0]!r}; expected some of {', '.join(LABELS)}")
+    if severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {severity!r}; expected one of {', '.join(SEVERITIES)}")
+    return [lb for lb in LABELS if lb in labels]
+
+
+def correction_row(
+    item: Item,
+    *,
+    labels: Sequence[str],
+    severity: str,
+    by: str,
+    now: datetime,
+    school: str | None = None,
+    note: str = "",
+) -> Feedback:
+    """The Feedback row saying what `item`'s labels and severity should have been, with a
+    snapshot of its words; not added to any session. Raises ValueError like check_correction."""
+    return Feedback(
+        item_id=item.id,
+        school=school,
+        relevant=True,
+        labels=check_correction(labels, severity),
+        severity=severity,
+        title=item.title,
+        text=item.text,
+        author=item.author,
+        note=note,
+        created_by=by,
+        created_at=now,
+    )
+
+
 def record_correction(
     factory: sessionmaker[Session],
     item_id: int,
@@ -36,27 +73,13 @@ def record_correction(
 
     Raises ValueError for an unknown label or severity and StoreError for an unknown item.
     """
-    bad = [lb for lb in labels if lb not in LABELS]
-    if bad:
-        raise ValueError(f"unknown label {bad[0]!r}; expected some of {', '.join(LABELS)}")
-    if severity not in SEVERITIES:
-        raise ValueError(f"unknown severity {severity!r}; expected one of {', '.join(SEVERITIES)}")
+    check_correction(labels, severity)  # before touching the database
     with transaction(factory) as session:
         item = session.get(Item, item_id)
         if item is None:
             raise StoreError(f"no item {item_id} in the database (it may have been purged)")
-        row = Feedback(
-            item_id=item_id,
-            school=school,
-            relevant=True,
-            labels=[lb for lb in LABELS if lb in labels],
-            severity=severity,
-            title=item.title,
-            text=item.text,
-            author=item.author,
-            note=note,
-            created_by=by,
-            created_at=now,
+        row = correction_row(
+            item, labels=labels, severity=severity, by=by, now=now, school=school, note=note
         )
         session.add(row)
         session.flush()
