@@ -7,8 +7,10 @@ classify `reasons`); every kept one has its reason extended with what made it st
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from pipelines._names import SCHOOL_CONTEXT
 from pipelines._scan import Hit, PostScan, drop_overlaps, merge_same_evidence
 
 if TYPE_CHECKING:
@@ -90,14 +92,18 @@ def _weak_schools(wl: Watchlist, scan: PostScan) -> None:
             scan.reject(h, "weak alias ignored: the post has an excluded phrase")
         elif not wl.location_needed[h.school]:
             continue
-        elif location is not None:
+        elif location is not None and not _place_like(scan.fields[h.field][h.start : h.end]):
             h.reason += f" + location {location!r}"
         elif h.school in school_strong:
             h.reason += " + corroborated by another mention"
         elif h.school in staff_corroborates:
             h.reason += " + corroborated by a staff mention"
+        elif (life := _school_life(wl, scan)) is not None:
+            # "St Aidans year 9", "Millbrook pick-up": how local parents name the school. A
+            # namesake school placed elsewhere ("St Aidan's in Leeds") was vetoed above.
+            h.reason += f" + school context {life!r}"
         else:
-            scan.reject(h, f"{h.reason} needs location context; none found")
+            scan.reject(h, f"{h.reason} needs location or school context; none found")
 
 
 def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
@@ -142,3 +148,61 @@ def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
                 h.reason += "; a colleague is named too"
             else:
                 scan.reject(h, f"{h.reason} but nothing ties the post to school")
+
+
+# Words round a weak alias that make it the family's school: "my son at St Aidans", "miss at
+# st aidans", "Mr Brennan from St Aidan's", "St Aidans mums", "St Aidans year 7"; and a threat
+# against a place of the school's name, which is never dropped for want of context.
+_CHILD_AT = re.compile(
+    r"(?:(?:sons?|daughters?|kids?|child(?:ren)?|lads?|boys?|girls?|grand(?:son|daughter)s?|"
+    r"nephews?|nieces?|tutors?|teachers?|staff|miss|sir|mums?|dads?|parents?)'?s?\s+"
+    r"(?:\w+\s+)?|(?:mr|mrs|ms|miss|dr)\.?\s+\w+\s+)"
+    r"(?:at|to|from|in|started|joined|leaves|left|excluded from|expelled from)\s+(?:the\s+)?$|"
+    r"(?:shoot|blow|burn|bomb|torch|attack)(?:ing)?\s+(?:up\s+|down\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_OF_SCHOOL = re.compile(
+    r"(?:'s?)?\s+(?:mums?|dads?|parents?|kids|pupils|staff|teachers?|tutors?|form|year|yr|y\d|"
+    r"reception|nursery|office|canteen|dinners?|uniform|pick[\s-]?up|drop[\s-]?off|gates?|"
+    r"prom|u1\ds?|under[\s-]?1\ds?)\b",
+    re.IGNORECASE,
+)
+# School life beyond the matcher's general list (pipelines._names.SCHOOL_CONTEXT), for a weak
+# alias only: words a church, street or hospice of the same name seldom comes with.
+_MORE_SCHOOL_LIFE = re.compile(
+    r"\b(?:yr\s?\d{1,2}s?|y\d{1,2}s?|form\s+(?:tutor|group|room|teacher)|my\s+form|blazers?|"
+    r"prom|excluded|expelled|isolation|behaviour\s+(?:points?|policy)|breakfast\s+club|"
+    r"after[\s-]school\s+club|canteen|lunchtimes?|silent\s+(?:lunch|corridors?)|school\s+run|"
+    r"coursework|revision|mocks|options|sixth\s+form|timetable)\b",
+    re.IGNORECASE,
+)
+
+
+def _place_like(said: str) -> bool:
+    """One word, not an acronym ("Millbrook", not "MCEPS"): as likely the village as its
+    school, so a place named beside it tells them apart no better than nothing; school life
+    does."""
+    words = said.split()
+    return len(words) == 1 and not said.isupper() and not said.startswith(("#", "@"))
+
+
+def _school_life(wl: Watchlist, scan: PostScan) -> str | None:
+    """School-life words in the post ("year 9", "pick-up", "detention"), outside a school name:
+    the "primary" of "Millbrook Primary" says nothing more than the alias itself."""
+    names = [h for h in scan.hits if h.kind == "school"]
+    for h in names:  # "my son at St Aidans", "St Aidans mums": a family's school
+        if h.rejected:
+            continue
+        text = scan.fields[h.field]
+        before = _CHILD_AT.search(text, max(0, h.start - 40), h.start)
+        after = _OF_SCHOOL.match(text, h.end)
+        if before or after:
+            return (before or after).group().strip()  # type: ignore[union-attr]
+    for fld, text in scan.fields.items():
+        if fld == "author":
+            continue
+        for rx in (SCHOOL_CONTEXT, _MORE_SCHOOL_LIFE):
+            for m in rx.finditer(text):
+                if not any(h.field == fld and h.start <= m.start() < h.end for h in names):
+                    return m.group()
+    return None

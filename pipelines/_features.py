@@ -199,4 +199,5 @@ def describe(name: str) -> str:
         "sarcasm": "sarcasm",
         "negated": "a negated phrase",
         "hyperbole": "a figure of speech",
+        "asking": "a question asking for information",
     }.get(what, what)

@@ -94,6 +94,7 @@ RULES: tuple[Rule, ...] = (
     _r("weapon", "safeguarding", 0.95, "urgent",
        r"(?:shoot|blow|burn)\s+up\s+(?:the\s+)?(?:school|academy|place|building|classroom|"
        r"st\.?\s+\w+|\w+\s+(?:school|academy|primary))|bomb\s+(?:threat|scare)|"
+       r"do (?:a|another) (?:christchurch|columbine|dunblane|sandy hook|school shooting)|"
        r"(?:bring|brought|bringing|carrying|carried|had|has|with|showed|shows)\s+"
        r"(?:(?:a|his|her|their|a\s+\w+|(?:his|her|their)\s+\w+)\s+)?"
        r"(?:knife|knives|gun|blade|machete|weapon)|(?:threat\w*|want\w*) to shoot|"
@@ -168,6 +169,9 @@ RULES: tuple[Rule, ...] = (
        r"pupils|kids)|one of (?:my|the|his|her) pupils)(?:\s+on\s+\w+)?|"
        r"(?:add|message|dm|text|snap|whatsapp)\s+me\s+(?:on\s+\w+\s+)?(?:if|when|over)|"
        r"(?:follow|add)\s+me\s+on\s+(?:insta\w*|snap\w*|tiktok|whatsapp|discord)|"
+       r"(?:my\s+)?dms\s+(?:are\s+)?(?:always\s+)?open|"
+       r"(?:message|text|send|dm|snap|whatsapp)\s+me\s+(?:your|privately)|"
+       r"(?:personal|private)\s+(?:group\s+chat|snap\w*|insta\w*|whatsapp)|"
        r"(?:lift|lifts)\s+home|personal (?:phone|number|mobile)",
        "staff–pupil private contact"),
     _r("harm", "safeguarding", 0.85, "urgent",
@@ -215,9 +219,34 @@ RULES: tuple[Rule, ...] = (
        r"collected by (?:someone|a stranger)|"
        r"(?:a\s+)?(?:man|woman|stranger|bloke|someone)\s+(?:\w+\s+){0,5}?(?:talking to|"
        r"approach(?:ed|ing)|offered|following|asking)\s+(?:\w+\s+){0,3}?(?:kids|children|"
-       r"girls|boys|pupils|him|her|them)|"
-       r"radicalis(?:ed|ing|ation)|radicaliz(?:ed|ing|ation)|extremis[mt]|nazi|do a christchurch",
-       "missing child or radicalisation"),
+       r"girls|boys|pupils|him|her|them)",
+       "missing child"),
+    # Radicalisation as parents and pupils describe it: the movements and their slogans, their
+    # material passed round, an attacker admired. A pupil planning an attack is a threat or
+    # weapon (urgent) above; this is the referral a DSL makes this week (Prevent).
+    _r("extremism", "safeguarding", 0.85, "high",
+       r"radicalis(?:ed|ing|ation)|radicaliz(?:ed|ing|ation)|extremis[mt]s?|extreme views|"
+       r"neo[\s-]?nazis?|nazi (?:salutes?|symbols?|flags?|stickers?|memes?|songs?|"
+       r"propaganda|videos?|tattoos?|graffiti|chants?)|(?:doing|did|does|made) (?:a |the )?"
+       r"(?:nazi|hitler) salute|white (?:power|pride|supremac\w+|genocide)|"
+       r"great replacement|race war|heil hitler|sieg heil|swastikas?|1488|"
+       r"(?:hitler|the nazis|the taliban|isis|the shooter|the bomber)\s+(?:was|were|is|are)\s+"
+       r"(?:right|a hero|heroes|a legend|legends|based)|"
+       r"(?:far[\s-]right|alt[\s-]right|neo[\s-]?nazi|islamist|jihadi?(?:st)?|isis|daesh|"
+       r"extremist|terrorist|incel|white nationalist|kkk)\s+(?:\w+\s+)?(?:videos?|propaganda|"
+       r"stickers?|groups?|content|channels?|material|chats?|leaflets|flags?|memes|symbols?|"
+       r"music|accounts?|forums?|views|ideas|stuff|recruit\w*)|"
+       r"(?:join|joining|joined|fight for|fighting for)\s+(?:isis|daesh|the jihad|jihad|"
+       r"the caliphate|a militia|the taliban|(?:a|the)\s+(?:far[\s-]right|neo[\s-]?nazi)\s+"
+       r"(?:group|gang))|"
+       r"(?:praising|praises|praised|worships?|idoli[sz](?:es|ing|ed)|glorif(?:y|ies|ying|ied)|"
+       r"admires?|admiring|hero[\s-]?worship\w*)\s+(?:the\s+|that\s+|a\s+)?(?:\w+\s+)?"
+       r"(?:shooters?|bombers?|terrorists?|attackers?|hitler|killers?)|"
+       r"(?:beheading|execution|massacre|mosque shooting|shooting|attack)\s+(?:videos?|footage|"
+       r"clips?|livestream)|manifesto|how to make (?:a )?(?:bomb|pipe bomb|explosives?)|"
+       r"pipe bombs?|prevent referral|referred to prevent|channel (?:referral|panel)|"
+       r"(?:move|moving|go|going) to syria|marry a (?:fighter|jihadi\w*)",
+       "radicalisation or extremism"),
     _r("bullying", "safeguarding", 0.7, "high",
        r"bull(?:y|ied|ies|ying|yed)|cyberbull\w+|harass(?:ed|ment|ing)?|threaten(?:ed|ing|s)?|"
        r"(?:racist|homophobic|sexual)\s+(?:abuse|comments?|remarks?|bullying)|beaten up|"
@@ -364,7 +393,11 @@ RULES: tuple[Rule, ...] = (
        r"livid|angry|annoyed|let down|ridiculous|not on|not ok(?:ay)?|too (?:much|strict|harsh)|"
        r"waste of time|fobbed off|fob[\s-]?offs?|had enough|sick (?:and tired )?of|fuming|"
        r"outrageous|out of order|beyond a joke|pointless|get a grip|sort it out|"
-       r"daylight robbery|made of money|(?:absolutely|completely) mental",
+       r"daylight robbery|made of money|(?:absolutely|completely) mental|"
+       r"(?:so|very|really|quite|incredibly|extremely) rude|rude to (?:parents|me|us|my)|"
+       r"(?:is|are|was|were) (?:absolutely |totally )?rank|(?:a|an absolute|a total|such a) "
+       r"nightmare|(?:such|a real|what a) shame|gutted|barked at|"
+       r"(?:shouted|snapped|yelled) at (?:me|us|parents|my)|no retakes?|not impressed",
        "complaint"),
     # Weak on their own: how parents sound when something has gone wrong, again.
     _r("complaint_cue", "parental_complaint", 0.35, None,
@@ -384,7 +417,8 @@ RULES: tuple[Rule, ...] = (
        r"told them (?:again|twice|\w+ times)|(?:rung|rang|emailed|called|asked) (?:\w+ )?"
        r"(?:twice|three times|\w+ times|again)|(?:since|in) (?:september|october|november|"
        r"january|february|easter|christmas|reception)|every single|yet again|getting silly|"
-       r"no warning|(?:the )?night before|last minute|same \w+ every",
+       r"no warning|(?:the )?night before|last minute|same \w+ every|"
+       r"£\s?\d+(?:\.\d\d)?\s+(?:each|for (?:a|an|one|that|the)|per|a (?:term|week|day|go))",
        "complaint cue"),
     _r("unanswered", "parental_complaint", 0.55, "normal",
        r"not (?:good enough|acceptable|happy|impressed|right)|"
@@ -417,7 +451,10 @@ RULES: tuple[Rule, ...] = (
        r"thank(?:s| you)(?: so much)? (?:to|for)|huge thanks|thank you|well done|congratulations|"
        r"congrats|so proud|proud of|outstanding|a credit to|hats off|shout[\s-]?out to|"
        r"highly recommend|killer results|smashed it|nailed it|can'?t thank|can'?t fault|"
-       r"above and beyond|legend|star of the week",
+       r"above and beyond|legend|star of the week|to die for|killed it|bossed it|"
+       r"(?:won|beat|battered|thrashed|hammered|smashed)\s+(?:\w+\s+){0,3}?\d+\s*[-–]\s*\d+|"
+       r"(?:county|regional|national|league|cup)\s+(?:champions|winners|finals?)|"
+       r"so much talent|so talented|full marks",
        "praise"),
     _r("warm", "positive", 0.35, None,
        r"amazing|brilliant|fantastic|wonderful|lovely|"
@@ -437,7 +474,8 @@ RULES: tuple[Rule, ...] = (
 
 _TAUGHT = (
     r"(?:extremism|radicalisation|drugs|knife crime|bullying|online safety|self[\s-]harm|"
-    r"grooming|consent)"
+    r"grooming|consent|(?:the\s+)?(?:nazis|holocaust|second world war|ww2|wwii|fascism|"
+    r"terrorism|prevent))"
 )
 # Figures of speech that look like threats or harm and are not ("killer results").
 HYPERBOLE = _pair(
@@ -462,6 +500,8 @@ HYPERBOLE = _pair(
         r"(?:kill|murder|strangle|throttle)\s+(?:the next (?:person|parent|one)|anyone who|"
         r"anybody who|everyone who)|could (?:cheerfully |happily )?(?:kill|strangle|throttle)|"
         r"(?:nearly|almost|literally|going to|gonna) (?:kill|killed|kills) me|killed me|"
+        r"suicide squad|kill(?:ing|ed)? myself laughing|(?:going to|gonna) die (?:of|laughing)|"
+        r"(?:got |get )?(?:absolutely )?slaughtered (?:at|by|in)|"
         # Being taught about a risk is not the risk.
         r"(?:learn(?:t|ed|ing)?|lessons?|talks?|workshops?|units?|assembl(?:y|ies)|taught)\s+"
         r"(?:\w+\s+){0,4}?(?:about|on)\s+(?:\w+\s+){0,5}?"
@@ -531,6 +571,15 @@ JEST = re.compile(
 IN_EARNEST = re.compile(
     r"(?<![\w'])(?:not (?:even )?(?:joking|kidding)|no joke|i mean it|deadly serious|"
     r"swear down|mark my words)(?!\w)",
+    re.I,
+)
+# A request for information ("Does anyone know if Millbrook does a breakfast club?"): the model
+# learns that a complaint topic asked about is seldom a complaint.
+ASKING = re.compile(
+    r"(?:^|[.!?\n]\s*)(?:(?:hi|hiya|hello|morning|quick question)\W+)?(?:does anyone|do you know|"
+    r"can anyone|can someone|could someone|has anyone|have any|anyone know|any(?:one|body) got|"
+    r"does (?:the school|it|\w+ \w+) (?:do|have|offer|run|provide)|which|where|what time|"
+    r"is there|are there|how do (?:i|we|you)|when (?:is|does|do|are))\b[^.!?\n]*\?",
     re.I,
 )
 EYE_ROLL = re.compile(r"🙄|🙃|😒|(?<!\w)/s(?!\w)|(?<![\w'])as usual(?!\w)")

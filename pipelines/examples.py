@@ -3,8 +3,9 @@
 A labelled file is JSON Lines, one post per line, in the `schoolwatch classify` input shape plus
 the expected answer: `id` and `text` required; `title`, `author` optional; `relevant` (bool,
 default true), `labels` (a subset of the five labels) and `severity` (urgent|high|normal|low, or
-null when not relevant). The shipped examples (config/classifier/train.jsonl, test.jsonl and
-test2.jsonl) are in this shape, and so is what `store.feedback` hands to training.
+null when not relevant). The shipped examples (config/classifier/train.jsonl and test.jsonl; how
+they are labelled and where they came from: config/classifier/LABELLING.md) are in this shape,
+and so is what `store.feedback` hands to training.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from pipelines.post import LABELS, SEVERITIES, Label, Post, Severity
 
 SHIPPED = Path(__file__).resolve().parent.parent / "config" / "classifier"
 SHIPPED_TRAIN = SHIPPED / "train.jsonl"
+# The held-out part: written blind (by someone who had seen neither the rules nor the other
+# examples), never trained on, never tuned to; read to report how well the classifier does.
 SHIPPED_TEST = SHIPPED / "test.jsonl"
-# A second held-out part, written after the first had been looked at while building the
-# classifier: never trained on, never tuned to, read once to report how well it generalises.
-SHIPPED_TEST2 = SHIPPED / "test2.jsonl"
 SHIPPED_MODEL = SHIPPED / "model.json"
 
 

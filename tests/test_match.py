@@ -8,6 +8,7 @@ A fixture is a header, a line `---`, then the post's text:
     Expect: KIND "NAME" text "TEXT" [school "SCHOOL"] [field title|text|author]   (repeatable)
     Expect-none:                     the post mentions nothing
     Labels: a, b | none              Not-labels: a, b
+    Has-labels: a, b                 (these at least; others only as Not-labels says)
     Severity: urgent|high|normal|low|null        Not-severity: urgent
     Reason: words that must appear in one of the reasons
 
@@ -38,7 +39,7 @@ _EXPECT = re.compile(
 )
 _KNOWN = {
     "Description", "Config", "Title", "Author", "Expect", "Expect-none", "Labels", "Not-labels",
-    "Severity", "Not-severity", "Reason",
+    "Has-labels", "Severity", "Not-severity", "Reason",
 }  # fmt: skip
 
 
@@ -54,6 +55,7 @@ class Case:
     expect_none: bool = False
     labels: list[str] | None = None
     not_labels: list[str] = field(default_factory=list)
+    has_labels: list[str] = field(default_factory=list)
     severity: str | None = "unset"
     not_severity: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
@@ -96,6 +98,8 @@ def load_case(path: Path) -> Case:
             case.labels = _names(value)
         elif name == "Not-labels":
             case.not_labels = _names(value)
+        elif name == "Has-labels":
+            case.has_labels = _names(value)
         elif name == "Severity":
             case.severity = None if value == "null" else value
         elif name == "Not-severity":
@@ -178,7 +182,7 @@ def test_reason_gives_fuzzy_score(watchlist: Watchlist) -> None:
 def test_notes_say_why_a_short_alias_was_rejected(watchlist: Watchlist) -> None:
     mentions, notes = watchlist.find_explained(Post(text="Millbrook Primary won."))
     assert mentions == []
-    assert any("needs location context" in n for n in notes)
+    assert any("needs location or school context" in n for n in notes)
 
 
 def test_notes_name_the_exclusion(watchlist: Watchlist) -> None:

@@ -115,7 +115,7 @@ def test_train_learns_the_schools_corrections_and_says_before_and_after(school: 
     out, err = io.StringIO(), io.StringIO()
     assert run_train(cfg, out, err) == 0, out.getvalue() + err.getvalue()
     said = out.getvalue()
-    assert "shipped test part (128 posts)" in said and "held-back corrections" in said
+    assert "shipped test part (220 posts)" in said and "held-back corrections" in said
     assert "before" in said and "after" in said and "safeguarding recall" in said
     written = model_path(cfg)
     assert written == school.parent / "classifier-model.json" and written.is_file()
