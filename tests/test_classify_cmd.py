@@ -56,7 +56,7 @@ def test_good_lines_give_one_object_each_in_order(cfg: Config, tmp_path: Path) -
     first, second, third = objs
     assert set(first) == {"id", "relevant", "mentions", "labels", "scores", "severity", "reasons"}
     assert first["relevant"] and first["severity"] == "urgent"
-    assert first["labels"] == ["safeguarding"]
+    assert "safeguarding" in first["labels"]  # reputation risk too: a threat against staff
     [m] = first["mentions"]
     assert (m["kind"], m["name"], m["text"], m["field"]) == (
         "staff",

@@ -17,8 +17,9 @@ from schoolwatch.evaluate_cmd import run_evaluate
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "example" / "schoolwatch.yaml"
 POSTS = [
-    {"id": "threat", "text": "I'm going to hurt Mrs Okafor tomorrow", "labels": ["safeguarding"],
-     "severity": "urgent"},
+    # A threat against a member of staff is reputation risk too (config/classifier/LABELLING.md).
+    {"id": "threat", "text": "I'm going to hurt Mrs Okafor tomorrow",
+     "labels": ["safeguarding", "reputation_risk"], "severity": "urgent"},
     {"id": "praise", "text": "Huge thanks to Mrs Marsh at Millbrook C of E Primary!",
      "labels": ["positive"], "severity": "low"},
     # Labelled wrongly on purpose: the pipeline will (rightly) disagree, and that is a miss.
