@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from config.schema import Config, School
@@ -60,6 +60,7 @@ THRESHOLD = 0.5  # a label is given at this score or above, unless the school's 
 # the other is unsure of, and a confident model (say after the school's corrections) can overrule
 # the rules. Safeguarding and staff conduct take the larger of the two instead (_EITHER).
 RULE_SHARE = 0.3
+_MODEL_SHARE = 1.0 - RULE_SHARE
 URGENT_NEAR = 0.6  # an alarming phrase weighs at least this (it is near the mention) to be urgent
 DEFAULT_MODEL_NAME = "classifier-model.json"
 # The rules read this many characters either side of a mention in the text (or the first
@@ -81,7 +82,10 @@ _EITHER: frozenset[str] = frozenset({"safeguarding", "staff_conduct"})
 # is enough on its own. Chosen by cross-validation on the training part (pipelines.training).
 DECISIVE: frozenset[str] = frozenset({"legal", "escalation", "sarcasm"})
 _FINDER_FROM = 256  # characters: from this long, RE2 says where the rules' patterns may start
-_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)|\n+")
+# Where a sentence ends: r"[.!?…]+(?=\s|$)|\n+", written to start with one character class, so
+# that `re` skips to the next candidate character in C instead of trying both branches at
+# every position (4x quicker; the same matches: tests/test_classify_speedup.py).
+_SENTENCE_END = re.compile(r"[\n.!?…](?:(?<=\n)\n*|(?<!\n)[.!?…]*(?=\s|$))")
 
 
 @dataclass
@@ -177,35 +181,43 @@ class Classifier:
         """Labels, scores, severity and reasons for a normalised post about `mentions`."""
         ev = self.evidence(post, mentions, self.model.vocabulary)
         pred = self.model.predict(ev.features)
-        tuning = [self.schools[s] for s in dict.fromkeys(m.school for m in mentions)
-                  if s in self.schools]  # fmt: skip
+        # The schools' thresholds, when any school moves one (the least of them counts).
+        moved = None
+        if self.schools:
+            tuning = [self.schools[s] for s in dict.fromkeys(m.school for m in mentions)
+                      if s in self.schools]  # fmt: skip
+            if any(t.thresholds for t in tuning):
+                moved = [t.thresholds for t in tuning]
         scores: dict[str, float] = {}
         labels: list[Label] = []
         by_label: dict[str, list[Signal]] = {}  # each label's signals, in order
         for s in ev.signals:
             by_label.setdefault(s.label, []).append(s)
+        model = pred.labels
         for label in LABELS:
-            mine = by_label.get(label, ())
-            ruled = _noisy_or(mine)
+            mine = by_label.get(label)
+            ruled = _noisy_or(mine) if mine else 0.0  # (what _noisy_or gives for none)
             if label in _EITHER:  # either half alone is enough
-                p = max(pred.labels[label], ruled)
+                p = max(model[label], ruled)
             else:
-                p = (1.0 - RULE_SHARE) * pred.labels[label] + RULE_SHARE * ruled
+                p = _MODEL_SHARE * model[label] + RULE_SHARE * ruled
                 # A phrase that means the label by definition ("taken to court", "formal
                 # complaint"), right beside the mention, carries it alone.
-                p = max(p, max((s.weight for s in mine
-                                if s.key in DECISIVE and s.near >= 1.0), default=0.0))  # fmt: skip
+                if mine:
+                    decisive = [s.weight for s in mine if s.key in DECISIVE and s.near >= 1.0]
+                    p = max(p, max(decisive, default=0.0))
             for s in ev.phrases:
                 if s.label == label:
                     p = 1.0 - (1.0 - p) * (1.0 - s.weight)
             if label == "staff_conduct" and not ev.staff_contact:
                 p = 0.0
             scores[label] = round(p, 3)
-            threshold = min((t.thresholds.get(label, THRESHOLD) for t in tuning), default=THRESHOLD)
+            threshold = THRESHOLD if moved is None else min(t.get(label, THRESHOLD) for t in moved)
             if p >= threshold:
                 labels.append(label)
         severity, why = self._severity(labels, ev, pred)
-        reasons = [self._reason(label, scores[label], ev, pred) for label in labels]
+        reasons = [self._reason(label, scores[label], by_label.get(label, []), ev, pred)
+                   for label in labels]  # fmt: skip
         reasons.append(f"severity {severity}: {why}")
         reasons.extend(dict.fromkeys(ev.notes))
         return Verdict(labels, scores, severity, reasons)
@@ -220,10 +232,13 @@ class Classifier:
         phrases: list[Signal] = []
         notes: list[str] = []
         cues: set[str] = set()
-        extra = tuple(r for s in dict.fromkeys(m.school for m in mentions)
-                      if s in self.schools for r in self.schools[s].phrases)  # fmt: skip
-        ignore = [t.ignore for s, t in self.schools.items() if t.ignore is not None and
-                  any(m.school == s for m in mentions)]  # fmt: skip
+        extra: tuple[Rule, ...] = ()
+        ignore: list[re.Pattern[str]] = []
+        if self.schools:  # (none when classifying without a config)
+            extra = tuple(r for s in dict.fromkeys(m.school for m in mentions)
+                          if s in self.schools for r in self.schools[s].phrases)  # fmt: skip
+            ignore = [t.ignore for s, t in self.schools.items() if t.ignore is not None and
+                      any(m.school == s for m in mentions)]  # fmt: skip
         # What the model reads: the fields less the school's ignored phrases and the figures of
         # speech, so "I'd kill for a coffee" teaches it nothing about "kill".
         read: dict[str, str] = {}
@@ -306,10 +321,12 @@ class Classifier:
         sentences: list[tuple[int, int]] = []  # worked out at the first phrase found
         sarcastic: dict[int, bool] = {}
         # An eye-roll anywhere in a short post turns all its praise: "Brilliant decision. 🙄"
-        eye_roll = len(s) <= SHORT_POST and EYE_ROLL.search(text) is not None
+        # (looked for at the first praise: most posts have none).
+        eye_roll: bool | None = None
         sarcasm_seen = ""
+        any_mention = bool(mentions)
         # Only the rules that can match, in the rules' order.
-        order = range(len(rules)) if gated is None else sorted(i for i in gated if i < len(rules))
+        order = range(len(rules)) if gated is None else [i for i in sorted(gated) if i < len(rules)]
         for ri in order:
             rule = rules[ri]
             rx = rule.lower if fast and rule.lower is not None else rule.pattern
@@ -330,6 +347,8 @@ class Classifier:
                     cues.add("negated")
                     continue
                 if rule.label == "positive":
+                    if eye_roll is None:
+                        eye_roll = len(s) <= SHORT_POST and EYE_ROLL.search(text) is not None
                     if sent not in sarcastic:
                         sarcastic[sent] = eye_roll or (
                             SARCASM[pick].search(text, *sentences[sent]) is not None
@@ -337,7 +356,7 @@ class Classifier:
                     if sarcastic[sent]:
                         sarcasm_seen = s[slice(*sentences[sent])].strip()
                         continue
-                near = _nearness(fld, a, b, anchors, bool(mentions))
+                near = _nearness(fld, a, b, anchors, any_mention)
                 signals.append(
                     Signal(
                         rule.label, rule.weight * near, rule.floor, rule.why, said, rule.key, near
@@ -385,10 +404,7 @@ class Classifier:
         if not labels:
             return "low", "no concern found"
         severity: Severity = max(pred.severity, key=pred.severity.__getitem__)
-        top = self.model.strongest(pred, f"severity:{severity}", 2)
-        why = f"model {pred.severity[severity]:.2f}" + (
-            " (" + ", ".join(describe(n) for n, _ in top) + ")" if top else ""
-        )
+        why = None  # the model's reason, worked out at the end if nothing overrules it
         for label in labels:
             least = _LEAST.get(label)
             if least and _RANK[least] > _RANK[severity]:
@@ -407,20 +423,37 @@ class Classifier:
                 severity, why = floor, f"{s.why} {s.text!r}"
         if severity == "urgent" and not urgent_evidence:
             severity, why = "high", "the model said urgent; no alarming phrase near the mention"
+        if why is None:  # the model's severity stands
+            top = self.model.strongest(pred, f"severity:{severity}", 2)
+            why = f"model {pred.severity[severity]:.2f}" + (
+                " (" + ", ".join(describe(n) for n, _ in top) + ")" if top else ""
+            )
         return severity, why
 
-    def _reason(self, label: Label, score: float, ev: Evidence, pred: Prediction) -> str:
+    def _reason(
+        self, label: Label, score: float, mine: list[Signal], ev: Evidence, pred: Prediction
+    ) -> str:
+        """`mine`: the label's signals, in order."""
         said: dict[str, None] = {}
-        for s in sorted((s for s in ev.signals if s.label == label), key=lambda s: -s.weight):
+        # The first three distinct, strongest first (sorted is stable: ties keep their order).
+        for s in sorted(mine, key=_weight, reverse=True):
             said.setdefault(f"{s.why} {s.text!r}", None)
-        for s in ev.phrases:
-            if s.label == label:
-                said.setdefault(f"school phrase {s.text!r}", None)
-        parts = list(said)[:3]
+            if len(said) == 3:
+                break
+        else:
+            for s in ev.phrases:
+                if s.label == label:
+                    said.setdefault(f"school phrase {s.text!r}", None)
+                    if len(said) == 3:
+                        break
+        parts = list(said)
         strongest = [describe(n) for n, _ in self.model.strongest(pred, label)]
         if strongest:
             parts.append("model: " + ", ".join(strongest))
         return f"{label} {score:.2f}: " + ("; ".join(parts) or "model prior")
+
+
+_weight = attrgetter("weight")
 
 
 def _scan_windows(s: str, fld: Field, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
