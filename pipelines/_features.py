@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Sequence
+from functools import cache
 from typing import NamedTuple
 
 from pipelines._prefilter import Quick
@@ -85,11 +86,38 @@ def _placeholders(s: str, mentions: Sequence[Mention], start: int, end: int) -> 
     return "".join(parts)
 
 
+# ASCII text is split by bytes.translate + str.split, several times quicker than _TOKEN.findall
+# and the same words: letters stay, a digit becomes "0" (and a run of them one "<n>"), "_" stays
+# for the placeholders, and every other character, which no token can hold, becomes a space.
+_ASCII_SPLIT = bytes(
+    c if c in b"abcdefghijklmnopqrstuvwxyz_" else b"0"[0] if c in b"0123456789" else b" "[0]
+    for c in range(256)
+)
+_ZEROS = re.compile("00*")  # not "0+": a pattern that starts with a literal is searched faster
+
+
 def tokens(s: str) -> list[str]:
     low = s.lower().replace("'", "")  # "can't" -> "cant", "Okafor's" -> "okafors"
-    if _LETTER_x3.found(low):
+    if low.isascii():
+        b = low.encode("ascii")
+        if _LETTER_x3.found(low, b):
+            low = _REPEAT.sub(r"\1\1", low)
+            b = low.encode("ascii")
+        if b"<" not in b:  # (a "<" may be a literal "<n>": the plain way then)
+            t = b.translate(_ASCII_SPLIT).decode("ascii")
+            if "0" in t:
+                t = _ZEROS.sub(" <n> ", t)
+            # Every "_" is in a placeholder with a space either side (as `regions` writes
+            # them): split keeps each placeholder whole and leaves no other "_". Else the
+            # plain way.
+            underscores = t.count("_")
+            if not underscores or underscores == 4 * (
+                t.count(" __school__ ") + t.count(" __staff__ ")
+            ):
+                return t.split()
+    elif _LETTER_x3.found(low):
         low = _REPEAT.sub(r"\1\1", low)
-    # ASCII without a digit (most posts) has nothing for _DIGITS: skip the pass.
+    # ASCII without a digit has nothing for _DIGITS: the pass is skipped.
     if not low.isascii() or any(d in low for d in "0123456789"):
         low = _DIGITS.sub(" <n> ", low)
     return _TOKEN.findall(low)
@@ -114,6 +142,13 @@ class Vocabulary(NamedTuple):
         return cls(words, firsts, pairs)
 
 
+@cache
+def _names(known: Vocabulary) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Each known word and pair -> its feature name ("no" -> "w:no", ("no", "reply") -> "b:no
+    reply"), built once per vocabulary instead of once per post."""
+    return {w: "w:" + w for w in known.words}, {p: f"b:{p[0]} {p[1]}" for p in known.pairs}
+
+
 def features(
     post: Post,
     mentions: Sequence[Mention],
@@ -128,32 +163,28 @@ def features(
     """
     feats: dict[str, float] = {}
     words = shouted = 0
+    names = _names(known) if known is not None and known.pairs else None
     for region in regions(post, mentions):
         toks = tokens(region.replace("’", "'"))
-        # Comprehensions and dict.fromkeys, not a loop: this is the classifier's hottest spot.
-        firsts: Container[str]
-        if known is None:
-            ws = [t for t in toks if t not in STOPWORDS]
-            firsts = toks
+        if names is not None:
+            # The known words, then the known pairs, by their feature names: filter and map
+            # run in C, and no name is built per post. This is the classifier's hottest spot.
+            word_names, pair_names = names
+            known_words = filter(word_names.__contains__, toks)
+            feats.update(dict.fromkeys(map(word_names.__getitem__, known_words), 1.0))
+            pairs = zip(toks, toks[1:])  # noqa: B905 - one shorter by design
+            known_pairs = filter(pair_names.__contains__, pairs)
+            feats.update(dict.fromkeys(map(pair_names.__getitem__, known_pairs), 1.0))
         else:
-            ws = [t for t in toks if t in known.words]
-            firsts = known.firsts
-        feats.update(dict.fromkeys(["w:" + t for t in ws], 1.0))
-        if known is not None and known.pairs:
-            # Only the pairs the model weighs: the ones it would skip are never built (the
-            # model reads the rest in the same order, so its answer is the same).
-            pairs = known.pairs
-            feats.update(
-                dict.fromkeys(
-                    [
-                        f"b:{p[0]} {p[1]}"
-                        for p in zip(toks, toks[1:])  # noqa: B905 - one shorter by design
-                        if p in pairs
-                    ],
-                    1.0,
-                )
-            )
-        else:
+            # Comprehensions and dict.fromkeys, not a loop.
+            firsts: Container[str]
+            if known is None:
+                ws = [t for t in toks if t not in STOPWORDS]
+                firsts = toks
+            else:
+                ws = [t for t in toks if t in known.words]
+                firsts = known.firsts
+            feats.update(dict.fromkeys(["w:" + t for t in ws], 1.0))
             feats.update(
                 dict.fromkeys(
                     [

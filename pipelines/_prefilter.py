@@ -94,6 +94,7 @@ class Gate:
     def __init__(self, patterns: Sequence[str]) -> None:
         self.always: set[int] = set()
         self._set: Any = None
+        self._same = False
         if _re2 is None:
             self.always = set(range(len(patterns)))
             return
@@ -114,13 +115,17 @@ class Gate:
         if self._index:
             gate.Compile()
             self._set = gate
+        self._same = not self.always  # then the set's ids are the patterns' indices
 
     def candidates(self, text: str | bytes) -> set[int]:
         """Indices of the patterns that may match `text` (a superset of those that do); bytes
         must be the text in UTF-8."""
         if self._set is None:
             return set(self.always)
-        hits = {self._index[k] for k in self._set.Match(text) or ()}  # None: no match
+        found = self._set.Match(text) or ()  # None: no match
+        if self._same:
+            return set(found)
+        hits = {self._index[k] for k in found}
         return hits | self.always if self.always else hits
 
 
@@ -148,6 +153,8 @@ class Finder:
     def __init__(self, pattern: str) -> None:
         self._rx: Any = None
         self._search: Callable[[bytes, int], int] = _start_none
+        self._match: Any = None
+        self._unanchored: Any = None
         if _re2 is None:
             return
         options = _re2.Options()
@@ -168,6 +175,7 @@ class Finder:
         if low is not None and anchor is not None and hasattr(low, "Match"):
             unanchored, match = anchor.UNANCHORED, low.Match
             self._search = lambda b, pos: match(unanchored, b, pos, len(b))[0][0]
+            self._match, self._unanchored = match, unanchored  # `matches` calls it directly
         else:
             self._search = lambda b, pos: _start(rx.search(b, pos))
         self._rx = rx
@@ -179,8 +187,10 @@ class Finder:
         out: list[re.Match[str]] = []
         search, match = self._search, rx.match
         pos, n = 0, len(text)
+        low, unanchored = self._match, self._unanchored
         while pos <= n:
-            at = search(btext, pos)
+            # `search`, without its Python frame when RE2's own Match is at hand.
+            at = search(btext, pos) if low is None else low(unanchored, btext, pos, n)[0][0]
             if at < 0:
                 break
             m = match(text, at)
@@ -223,11 +233,15 @@ class Quick:
         except Exception:  # noqa: BLE001 - not this version's layout: Python's re then
             self._match = None
 
-    def found(self, s: str) -> bool:
+    def found(self, s: str, encoded: bytes | None = None) -> bool:
+        """`encoded`, if given, is `s` in UTF-8 (a caller that has it saves encoding again)."""
         if self._match is not None:
-            try:
-                b = s.encode()
-            except UnicodeEncodeError:  # a lone surrogate: not UTF-8
-                return self._rx.search(s) is not None
+            if encoded is not None:
+                b = encoded
+            else:
+                try:
+                    b = s.encode()
+                except UnicodeEncodeError:  # a lone surrogate: not UTF-8
+                    return self._rx.search(s) is not None
             return bool(self._match(self._unanchored, b, 0, len(b))[0][0] >= 0)
         return self._rx.search(s) is not None

@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from config.schema import Config, School
@@ -67,6 +67,7 @@ THRESHOLDS: dict[str, float] = {"safeguarding": 0.45, "positive": 0.4}
 # the other is unsure of, and a confident model (say after the school's corrections) can overrule
 # the rules. Safeguarding and staff conduct take the larger of the two instead (_EITHER).
 RULE_SHARE = 0.3
+_MODEL_SHARE = 1.0 - RULE_SHARE
 URGENT_NEAR = 0.6  # an alarming phrase weighs at least this (it is near the mention) to be urgent
 # Without such a phrase, urgent only when the model gives urgent at least MODEL_URGENT and
 # safeguarding at least MODEL_SURE, and no figure of speech or joke was seen (_PLAYFUL).
@@ -95,7 +96,10 @@ _EITHER: frozenset[str] = frozenset({"safeguarding", "staff_conduct"})
 # is enough on its own. Chosen by cross-validation on the training part (pipelines.training).
 DECISIVE: frozenset[str] = frozenset({"legal", "escalation", "sarcasm"})
 _FINDER_FROM = 256  # characters: from this long, RE2 says where the rules' patterns may start
-_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)|\n+")
+# Where a sentence ends: r"[.!?…]+(?=\s|$)|\n+", written to start with one character class, so
+# that `re` skips to the next candidate character in C instead of trying both branches at
+# every position (4x quicker; the same matches: tests/test_classify_speedup.py).
+_SENTENCE_END = re.compile(r"[\n.!?…](?:(?<=\n)\n*|(?<!\n)[.!?…]*(?=\s|$))")
 
 
 @dataclass
@@ -192,24 +196,31 @@ class Classifier:
         """Labels, scores, severity and reasons for a normalised post about `mentions`."""
         ev = self.evidence(post, mentions, self.model.vocabulary)
         pred = self.model.predict(ev.features)
-        tuning = [self.schools[s] for s in dict.fromkeys(m.school for m in mentions)
-                  if s in self.schools]  # fmt: skip
+        # The schools' thresholds, when any school moves one (the least of them counts).
+        moved = None
+        if self.schools:
+            tuning = [self.schools[s] for s in dict.fromkeys(m.school for m in mentions)
+                      if s in self.schools]  # fmt: skip
+            if any(t.thresholds for t in tuning):
+                moved = [t.thresholds for t in tuning]
         scores: dict[str, float] = {}
         labels: list[Label] = []
         by_label: dict[str, list[Signal]] = {}  # each label's signals, in order
         for s in ev.signals:
             by_label.setdefault(s.label, []).append(s)
+        model = pred.labels
         for label in LABELS:
-            mine = by_label.get(label, ())
-            ruled = _noisy_or(mine)
+            mine = by_label.get(label)
+            ruled = _noisy_or(mine) if mine else 0.0  # (what _noisy_or gives for none)
             if label in _EITHER:  # either half alone is enough
-                p = max(pred.labels[label], ruled)
+                p = max(model[label], ruled)
             else:
-                p = (1.0 - RULE_SHARE) * pred.labels[label] + RULE_SHARE * ruled
+                p = _MODEL_SHARE * model[label] + RULE_SHARE * ruled
                 # A phrase that means the label by definition ("taken to court", "formal
                 # complaint"), right beside the mention, carries it alone.
-                p = max(p, max((s.weight for s in mine
-                                if s.key in DECISIVE and s.near >= 1.0), default=0.0))  # fmt: skip
+                if mine:
+                    decisive = [s.weight for s in mine if s.key in DECISIVE and s.near >= 1.0]
+                    p = max(p, max(decisive, default=0.0))
             for s in ev.phrases:
                 if s.label == label:
                     p = 1.0 - (1.0 - p) * (1.0 - s.weight)
@@ -221,11 +232,12 @@ class Classifier:
                 # Its alarming words were a figure of speech or a joke: the model alone must
                 # be sure ("don't tell your mum what you made for Mother's Day").
                 default = max(default, MODEL_SURE)
-            threshold = min((t.thresholds.get(label, default) for t in tuning), default=default)
+            threshold = default if moved is None else min(t.get(label, default) for t in moved)
             if p >= threshold:
                 labels.append(label)
         severity, why = self._severity(labels, ev, pred)
-        reasons = [self._reason(label, scores[label], ev, pred) for label in labels]
+        reasons = [self._reason(label, scores[label], by_label.get(label, []), ev, pred)
+                   for label in labels]  # fmt: skip
         reasons.append(f"severity {severity}: {why}")
         reasons.extend(dict.fromkeys(ev.notes))
         return Verdict(labels, scores, severity, reasons)
@@ -240,10 +252,13 @@ class Classifier:
         phrases: list[Signal] = []
         notes: list[str] = []
         cues: set[str] = set()
-        extra = tuple(r for s in dict.fromkeys(m.school for m in mentions)
-                      if s in self.schools for r in self.schools[s].phrases)  # fmt: skip
-        ignore = [t.ignore for s, t in self.schools.items() if t.ignore is not None and
-                  any(m.school == s for m in mentions)]  # fmt: skip
+        extra: tuple[Rule, ...] = ()
+        ignore: list[re.Pattern[str]] = []
+        if self.schools:  # (none when classifying without a config)
+            extra = tuple(r for s in dict.fromkeys(m.school for m in mentions)
+                          if s in self.schools for r in self.schools[s].phrases)  # fmt: skip
+            ignore = [t.ignore for s, t in self.schools.items() if t.ignore is not None and
+                      any(m.school == s for m in mentions)]  # fmt: skip
         # What the model reads: the fields less the school's ignored phrases and the figures of
         # speech, so "I'd kill for a coffee" teaches it nothing about "kill".
         read: dict[str, str] = {}
@@ -329,10 +344,12 @@ class Classifier:
         sentences: list[tuple[int, int]] = []  # worked out at the first phrase found
         sarcastic: dict[int, bool] = {}
         # An eye-roll anywhere in a short post turns all its praise: "Brilliant decision. 🙄"
-        eye_roll = len(s) <= SHORT_POST and EYE_ROLL.search(text) is not None
+        # (looked for at the first praise: most posts have none).
+        eye_roll: bool | None = None
         sarcasm_seen = ""
+        any_mention = bool(mentions)
         # Only the rules that can match, in the rules' order.
-        order = range(len(rules)) if gated is None else sorted(i for i in gated if i < len(rules))
+        order = range(len(rules)) if gated is None else [i for i in sorted(gated) if i < len(rules)]
         for ri in order:
             rule = rules[ri]
             rx = rule.lower if fast and rule.lower is not None else rule.pattern
@@ -353,6 +370,8 @@ class Classifier:
                     cues.add("negated")
                     continue
                 if rule.label == "positive":
+                    if eye_roll is None:
+                        eye_roll = len(s) <= SHORT_POST and EYE_ROLL.search(text) is not None
                     if sent not in sarcastic:
                         sarcastic[sent] = eye_roll or (
                             SARCASM[pick].search(text, *sentences[sent]) is not None
@@ -360,7 +379,7 @@ class Classifier:
                     if sarcastic[sent]:
                         sarcasm_seen = s[slice(*sentences[sent])].strip()
                         continue
-                near = _nearness(fld, a, b, anchors, bool(mentions))
+                near = _nearness(fld, a, b, anchors, any_mention)
                 signals.append(
                     Signal(
                         rule.label, rule.weight * near, rule.floor, rule.why, said, rule.key, near
@@ -408,10 +427,8 @@ class Classifier:
         if not labels:
             return "low", "no concern found"
         severity: Severity = max(pred.severity, key=pred.severity.__getitem__)
-        top = self.model.strongest(pred, f"severity:{severity}", 2)
-        why = f"model {pred.severity[severity]:.2f}" + (
-            " (" + ", ".join(describe(n) for n, _ in top) + ")" if top else ""
-        )
+        why = None  # the model's reason, worked out at the end if nothing overrules it
+        sure = False  # urgent on the model's word alone
         for label in labels:
             least = _LEAST.get(label)
             if least and _RANK[least] > _RANK[severity]:
@@ -437,34 +454,53 @@ class Classifier:
         ):
             # No alarming phrase, but the model is sure and nothing was said in play: a child
             # describing abuse in their own words matches no list ("naughty games at bedtime").
-            urgent_evidence = True
-            why += "; the model is sure of safeguarding"
+            urgent_evidence = sure = True
         if severity == "urgent" and not urgent_evidence:
             severity, why = "high", "the model said urgent; no alarming phrase near the mention"
-        if (
-            severity == "high"
-            and why.startswith("model")
+        capped = (
+            why is None
+            and severity == "high"
             and not set(labels) & _SERIOUS
             and not any(s.floor in ("high", "urgent") for s in ev.signals if s.label in labels)
             and pred.severity["high"] < MODEL_SURE
-        ):
+        )
+        if why is None:  # the model's severity stands
+            top = self.model.strongest(pred, f"severity:{severity}", 2)
+            why = f"model {pred.severity[severity]:.2f}" + (
+                " (" + ", ".join(describe(n) for n, _ in top) + ")" if top else ""
+            )
+            if sure:
+                why += "; the model is sure of safeguarding"
+        if capped:
             # A complaint or praise is high only for a reason (an escalation, a legal threat:
             # a rule's floor) or when the model is sure; otherwise the comms lead's normal.
             severity, why = "normal", f"{why}; a complaint alone is normal"
         return severity, why
 
-    def _reason(self, label: Label, score: float, ev: Evidence, pred: Prediction) -> str:
+    def _reason(
+        self, label: Label, score: float, mine: list[Signal], ev: Evidence, pred: Prediction
+    ) -> str:
+        """`mine`: the label's signals, in order."""
         said: dict[str, None] = {}
-        for s in sorted((s for s in ev.signals if s.label == label), key=lambda s: -s.weight):
+        # The first three distinct, strongest first (sorted is stable: ties keep their order).
+        for s in sorted(mine, key=_weight, reverse=True):
             said.setdefault(f"{s.why} {s.text!r}", None)
-        for s in ev.phrases:
-            if s.label == label:
-                said.setdefault(f"school phrase {s.text!r}", None)
-        parts = list(said)[:3]
+            if len(said) == 3:
+                break
+        else:
+            for s in ev.phrases:
+                if s.label == label:
+                    said.setdefault(f"school phrase {s.text!r}", None)
+                    if len(said) == 3:
+                        break
+        parts = list(said)
         strongest = [describe(n) for n, _ in self.model.strongest(pred, label)]
         if strongest:
             parts.append("model: " + ", ".join(strongest))
         return f"{label} {score:.2f}: " + ("; ".join(parts) or "model prior")
+
+
+_weight = attrgetter("weight")
 
 
 def _scan_windows(s: str, fld: Field, mentions: Sequence[Mention]) -> list[tuple[int, int]]:

@@ -1,9 +1,11 @@
 """The classifier's shortcuts give exactly what the plain way gives (pipelines._prefilter Finder
-and Quick, the tokeniser's skipped passes, the model's pair vocabulary and `strongest`)."""
+and Quick, the tokeniser's skipped passes and split, the sentence splitter, the model's pair
+vocabulary, `predict` and `strongest`)."""
 
 from __future__ import annotations
 
 import heapq
+import math
 import random
 import re
 from operator import itemgetter
@@ -12,9 +14,9 @@ import numpy as np
 
 from pipelines._features import _DIGITS, _REPEAT, _TOKEN, features, tokens
 from pipelines._rules import FINDERS, GATED
-from pipelines.classify import shipped_model
-from pipelines.model import HEADS, LinearModel, Prediction
-from pipelines.post import Mention, Post
+from pipelines.classify import _SENTENCE_END, shipped_model
+from pipelines.model import HEADS, LinearModel, Prediction, _sigmoid
+from pipelines.post import LABELS, SEVERITIES, Mention, Post
 
 _PHRASES = [
     "my son was bullied again",
@@ -75,6 +77,30 @@ def test_tokens_unchanged_on_awkward_text() -> None:
         assert tokens(s) == _tokens_before(s), s
 
 
+def test_tokens_split_like_the_pattern() -> None:
+    # The ASCII split against the pattern, on the characters where they could part: the
+    # placeholders (whole, glued, overlapping), digits, "<n>" written out, "<", "_", spacing.
+    parts = [
+        "a", "Bc", "__school__", "__staff__", " __school__ ", " __staff__ ", "_", "__", "0", "42",
+        "<n>", "<", ">", " ", ".", "'", "’", "\n", "\x0b", "\x1c", "-", "é", "🙄", "١", "ooo",
+        "AAA",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    for _ in range(20000):
+        s = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        assert tokens(s) == _tokens_before(s), repr(s)
+
+
+def test_sentence_ends_unchanged() -> None:
+    plain = re.compile(r"[.!?…]+(?=\s|$)|\n+")
+    rng = random.Random(5)
+    chars = list("ab .!?…\n\t\u2028\xa0x")
+    for _ in range(20000):
+        s = "".join(rng.choice(chars) for _ in range(rng.randint(0, 14)))
+        want = [m.span() for m in plain.finditer(s)]
+        assert [m.span() for m in _SENTENCE_END.finditer(s)] == want, repr(s)
+
+
 def test_pair_vocabulary_gives_the_model_the_same_features() -> None:
     model = shipped_model()
     post = Post(
@@ -109,3 +135,39 @@ def test_strongest_unchanged() -> None:
         for h, head in enumerate(HEADS):
             for n in (1, 2, 3, 5):
                 assert model.strongest(pred, head, n) == _strongest_before(pred, h, n), k
+
+
+def _predict_before(model: LinearModel, feats: dict[str, float]) -> Prediction:
+    """LinearModel.predict as it was: one numpy array of values, multiplied and summed."""
+    names = [f for f in feats if f in model.index]
+    if names:
+        rows = [model.index[f] for f in names]
+        values = np.array([feats[f] for f in names], dtype=np.float32)
+        contrib = model.weights[rows] * values[:, None]
+        z = model.bias + contrib.sum(axis=0)
+    else:
+        contrib = np.zeros((0, len(HEADS)), dtype=np.float32)
+        z = model.bias
+    zl = z.tolist()
+    labels = {lb: _sigmoid(zl[i]) for i, lb in enumerate(LABELS)}
+    top = max(zl[len(LABELS) :])
+    exp = [math.exp(v - top) for v in zl[len(LABELS) :]]
+    total = sum(exp)
+    severity = {s: e / total for s, e in zip(SEVERITIES, exp, strict=True)}
+    return Prediction(labels, severity, names, contrib)  # type: ignore[arg-type]
+
+
+def test_predict_gives_what_the_plain_numpy_way_gives() -> None:
+    model = shipped_model()
+    known = list(model.index)
+    rng = random.Random(9)
+    values = [1.0, 1.0, 1.0, 0.55, 0.8, 0.5, 0.3333, 2.0, 0.0]
+    for _ in range(500):
+        names = rng.sample(known, rng.randint(0, 80)) + ["w:unknown", "r:nothing"]
+        rng.shuffle(names)
+        feats = {n: rng.choice(values) for n in names}
+        got, want = model.predict(feats), _predict_before(model, feats)
+        assert got.names == want.names
+        assert got.labels == want.labels and got.severity == want.severity
+        assert got.contrib.dtype == want.contrib.dtype
+        assert np.array_equal(got.contrib, want.contrib)
