@@ -301,7 +301,11 @@ class Classifier:
             if read
             else post
         )
-        feats = features(seen, mentions, ((s.key, s.near) for s in signals if s.key), cues, known)
+        # Cues in a fixed order: the model sums in feature order, and a set's order changes
+        # with the process's hash seed (the same post must get the same scores every run).
+        feats = features(
+            seen, mentions, ((s.key, s.near) for s in signals if s.key), sorted(cues), known
+        )
         return Evidence(signals, notes, feats, phrases, contact, frozenset(cues))
 
     def _scan(

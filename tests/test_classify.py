@@ -4,6 +4,7 @@ unit tests of the classifier and the analyser.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,33 @@ def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
     sg = report.labels["safeguarding"]
     assert sg.support >= 50
     assert sg.recall >= 0.82 and sg.precision >= 0.85, (sg.recall, sg.precision)
+
+
+def test_the_same_post_gets_the_same_verdict_whatever_the_hash_seed() -> None:
+    """Cues (hyperbole, jest, sarcasm, asking ...) are a set; the model sums features in order
+    (float32: the order can move a score), so their order must not follow the hash seed."""
+    import subprocess
+    import sys
+
+    script = (
+        "import json;from pipelines.classify import Classifier;from pipelines.match import "
+        "Watchlist;from pipelines.normalise import normalise;from pipelines.post import Post;"
+        "from config import load_config;from pipelines.training import EXAMPLE_CONFIG;"
+        "w=Watchlist.from_config(load_config(EXAMPLE_CONFIG));c=Classifier();out=[]\n"
+        "for t in ["
+        "'Oh great, another INSET day at Millbrook C of E Primary 🙄 I could kill whoever "
+        "planned it lol. Does anyone know if the breakfast club is open?',"
+        "'Not a complaint, but Mrs Okafor at MCEPS was brilliant as usual 🙄 killer results!']:\n"
+        " p=normalise(Post(text=t));m,_=w.find_explained(p);v=c.classify(p,m)\n"
+        " out.append([v.labels,v.scores,v.severity,v.reasons,list(c.evidence(p,m).features)])\n"
+        "print(json.dumps(out))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (0, 1, 2, 3)
+    }  # fmt: skip
+    assert len(runs) == 1, runs
