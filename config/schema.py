@@ -42,16 +42,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
 
 
-# Invisible characters pasted with a name from a document or web page (zero-width space, word
-# joiner, soft hyphen, BOM, direction marks). Posts lose them in pipelines.normalise; a watched
-# name must lose them too, or "Mill\u00adbrook" would never match "Millbrook".
-_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u2060\u00ad\ufeff\u200e\u200f"), None)
+# Invisible characters pasted with a name from a document or web page, or hidden in a post to
+# split a word (zero-width space, word joiner, soft hyphen, BOM, direction marks). Posts lose
+# them in pipelines.normalise; a watched name must lose them too, or "Mill\u00adbrook" would
+# never match "Millbrook". (The zero-width joiner stays: emoji sequences need it.)
+INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u2060\u00ad\ufeff\u200e\u200f"), None)
 
 
 def _clean_watch_text(v: object) -> object:
     """NFC, invisible characters dropped: for watched names, aliases, places and phrases."""
     if isinstance(v, str):
-        return unicodedata.normalize("NFC", v).translate(_INVISIBLE_CHARS)
+        return unicodedata.normalize("NFC", v).translate(INVISIBLE_CHARS)
     if isinstance(v, list):
         return [_clean_watch_text(x) for x in v]
     return v

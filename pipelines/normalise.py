@@ -13,6 +13,7 @@ import unicodedata
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from config.schema import INVISIBLE_CHARS  # one list for posts and watched names
 from pipelines.post import Post
 
 # Tags whose content is never visible text.
@@ -27,9 +28,6 @@ _BLOCK = frozenset(
 )  # fmt: skip
 # Looks like markup: a tag or a comment. "I <3 this" and "a < b" are not markup.
 _LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
-# Invisible characters that only split words for matching: zero-width space, word joiner,
-# soft hyphen, byte-order mark. (The zero-width joiner stays: emoji sequences need it.)
-_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u2060\u00ad\ufeff\u200e\u200f"), None)
 _HSPACE = re.compile(r"[^\S\n]+")  # whitespace other than newline (includes NBSP, tabs)
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -93,7 +91,7 @@ def clean_text(s: str) -> str:
     """Entities decoded, NFC, invisible characters dropped, whitespace collapsed (no markup)."""
     s = html.unescape(s) if "&" in s else s
     s = _no_surrogates(s)
-    s = unicodedata.normalize("NFC", s).translate(_INVISIBLE_CHARS)
+    s = unicodedata.normalize("NFC", s).translate(INVISIBLE_CHARS)
     s = s.replace("\r\n", "\n").replace("\r", "\n")
     lines = (_HSPACE.sub(" ", line).strip() for line in s.split("\n"))
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
