@@ -89,6 +89,14 @@ def school_phrases(si: int, name: str, aliases: list[str]) -> list[Phrase]:
     return list(out.values())
 
 
+def weak_aliases(name: str, aliases: list[str]) -> list[str]:
+    """The aliases that do not name one school by themselves ("St Aidans", "Millbrook Primary",
+    "Millbrook"): with location terms configured, these count only with the town or school life
+    beside them (pipelines._decide). For check-config, so that admins know."""
+    strong = {p.keys for p in school_phrases(0, name, aliases) if p.strong}
+    return [a for a in aliases if (k := keys_of(a.strip())) and k not in strong]
+
+
 def _rewrites(keys: tuple[str, ...]) -> list[tuple[str, ...]]:
     """keys with every 'Church of England' <-> 'C of E' <-> 'CofE' <-> 'CE', 'St' <-> 'Saint'."""
     variants = {keys}

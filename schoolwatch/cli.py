@@ -168,6 +168,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    from pipelines._school import weak_aliases
     from pipelines.match import Watchlist
 
     cfg, path = _config(args)
@@ -183,6 +184,13 @@ def cmd_check_config(args: argparse.Namespace) -> int:
             print(f"    warning: logo file not found: {missing}")
         if not school.recipients_for("slt"):
             print("    warning: no recipient has the slt role, so no digest will be sent")
+        weak = weak_aliases(school.name, school.aliases) if school.location_terms else []
+        if weak:
+            print(
+                "    note: these aliases count only with school life beside them (\"St Aidans "
+                "year 9\") or, if longer than one word, a location term: "
+                f"{', '.join(map(repr, weak))}"
+            )
     for s in cfg.sources:
         state = "" if s.enabled else " (disabled)"
         print(f"  source {s.name}: {s.kind} {s.url} every {s.every // 60}m{state}")

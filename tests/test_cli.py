@@ -51,6 +51,9 @@ def test_check_config_summarises(capsys) -> None:
     assert "Millbrook Church of England Primary School" in out
     assert "source parents-forum: page" in out
     assert "digest: 07:30 Europe/London on mon, tue, wed, thu, fri" in out
+    # Short aliases need context beside them in a post: the admin is told which.
+    assert "count only with school life beside them" in out
+    assert "'St Aidans'" in out and "'Millbrook'" in out and "'MCEPS'" not in out
 
 
 def test_check_config_warns_about_a_missing_logo_and_no_digest_readers(
