@@ -98,7 +98,7 @@ def _weak_schools(wl: Watchlist, scan: PostScan) -> None:
             h.reason += " + corroborated by another mention"
         elif h.school in staff_corroborates:
             h.reason += " + corroborated by a staff mention"
-        elif (life := _school_life(wl, scan)) is not None:
+        elif (life := _school_life(scan)) is not None:
             # "St Aidans year 9", "Millbrook pick-up": how local parents name the school. A
             # namesake school placed elsewhere ("St Aidan's in Leeds") was vetoed above.
             h.reason += f" + school context {life!r}"
@@ -186,7 +186,7 @@ def _place_like(said: str) -> bool:
     return len(words) == 1 and not said.isupper() and not said.startswith(("#", "@"))
 
 
-def _school_life(wl: Watchlist, scan: PostScan) -> str | None:
+def _school_life(scan: PostScan) -> str | None:
     """School-life words in the post ("year 9", "pick-up", "detention"), outside a school name:
     the "primary" of "Millbrook Primary" says nothing more than the alias itself."""
     names = [h for h in scan.hits if h.kind == "school"]

@@ -173,9 +173,8 @@ class Finder:
         low = getattr(rx, "_regexp", None)
         anchor = getattr(getattr(getattr(_re2, "_re2", None), "RE2", None), "Anchor", None)
         if low is not None and anchor is not None and hasattr(low, "Match"):
-            unanchored, match = anchor.UNANCHORED, low.Match
-            self._search = lambda b, pos: match(unanchored, b, pos, len(b))[0][0]
-            self._match, self._unanchored = match, unanchored  # `matches` calls it directly
+            # `matches` calls it directly: a Python frame per call costs more than the search.
+            self._match, self._unanchored = low.Match, anchor.UNANCHORED
         else:
             self._search = lambda b, pos: _start(rx.search(b, pos))
         self._rx = rx
@@ -189,7 +188,7 @@ class Finder:
         pos, n = 0, len(text)
         low, unanchored = self._match, self._unanchored
         while pos <= n:
-            # `search`, without its Python frame when RE2's own Match is at hand.
+            # RE2's own Match when it is at hand, else the wrapper's search.
             at = search(btext, pos) if low is None else low(unanchored, btext, pos, n)[0][0]
             if at < 0:
                 break
@@ -208,7 +207,7 @@ def _start(found: Any) -> int:
     return -1 if found is None else int(found.start())
 
 
-def _start_none(b: bytes, pos: int) -> int:  # pragma: no cover - only without RE2
+def _start_none(b: bytes, pos: int) -> int:  # pragma: no cover - a placeholder, never called
     return -1
 
 

@@ -282,14 +282,14 @@ class Classifier:
         body = f"{post.title}\n{post.text}"
         if "?" in body and ASKING.search(body):
             cues.add("asking")
-        staff = self._staff_conduct(post, mentions)
+        staff = self._staff_conduct(body, mentions)
         signals.extend(staff)
         contact_seen = [s for s in signals if s.key == "contact"]
         contact = bool(staff) or (
             bool(contact_seen)
             and (
                 any(m.kind == "staff" and m.field != "author" for m in mentions)
-                or STAFF_WORD.search(f"{post.title}\n{post.text}") is not None
+                or STAFF_WORD.search(body) is not None
             )
         )
         if contact and not staff:
@@ -405,12 +405,12 @@ class Classifier:
             notes.append(f"praise read as sarcasm: {sarcasm_seen[:80]!r}")
             cues.add("sarcasm")
 
-    def _staff_conduct(self, post: Post, mentions: Sequence[Mention]) -> list[Signal]:
-        """The author is a member of staff and the post talks about pupils, colleagues or school."""
+    def _staff_conduct(self, body: str, mentions: Sequence[Mention]) -> list[Signal]:
+        """The author is a member of staff and `body` (the title and text) talks about pupils,
+        colleagues or school."""
         author = next((m for m in mentions if m.kind == "staff" and m.field == "author"), None)
         if author is None:
             return []
-        body = f"{post.title}\n{post.text}"
         talk = WORK_TALK.search(body)
         about_school = next((m for m in mentions if m.field != "author"), None)
         if talk is None and about_school is None:
@@ -438,10 +438,12 @@ class Classifier:
             if least and _RANK[least] > _RANK[severity]:
                 severity, why = least, f"at least {least} for {label}"
         urgent_evidence = False
+        floored = False  # a rule of a given label said high or urgent
         for s in ev.signals:
             if s.label not in labels or s.floor is None:
                 continue
             floor = s.floor
+            floored = floored or floor in ("high", "urgent")
             if floor == "urgent":
                 if s.weight < URGENT_NEAR:
                     floor = "high"  # an alarming phrase far from the mention: look soon
@@ -465,7 +467,7 @@ class Classifier:
             why is None
             and severity == "high"
             and not set(labels) & _SERIOUS
-            and not any(s.floor in ("high", "urgent") for s in ev.signals if s.label in labels)
+            and not floored
             and pred.severity["high"] < MODEL_SURE
         )
         if why is None:  # the model's severity stands

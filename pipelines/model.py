@@ -72,7 +72,7 @@ class LinearModel:
             z = self.bias
         zl = z.tolist()
         exp = math.exp
-        # _sigmoid, inline: five calls per post add up.
+        # The logistic sigmoid, inline (five calls per post add up), stable for large |v|.
         labels = {
             lb: 1.0 / (1.0 + exp(-v)) if v >= 0 else (e := exp(v)) / (1.0 + e)
             for lb, v in zip(LABELS, zl)  # noqa: B905 - the label heads come first
@@ -154,10 +154,3 @@ class LinearModel:
         except json.JSONDecodeError as e:
             raise ModelError(f"{p}:{e.lineno}: not JSON: {e.msg}") from None
         return cls.from_json(data, str(p))
-
-
-def _sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)

@@ -15,7 +15,7 @@ import numpy as np
 from pipelines._features import _DIGITS, _REPEAT, _TOKEN, features, tokens
 from pipelines._rules import FINDERS, GATED
 from pipelines.classify import _SENTENCE_END, shipped_model
-from pipelines.model import HEADS, LinearModel, Prediction, _sigmoid
+from pipelines.model import HEADS, LinearModel, Prediction
 from pipelines.post import LABELS, SEVERITIES, Mention, Post
 
 _PHRASES = [
@@ -135,6 +135,13 @@ def test_strongest_unchanged() -> None:
         for h, head in enumerate(HEADS):
             for n in (1, 2, 3, 5):
                 assert model.strongest(pred, head, n) == _strongest_before(pred, h, n), k
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 def _predict_before(model: LinearModel, feats: dict[str, float]) -> Prediction:
