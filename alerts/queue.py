@@ -21,7 +21,7 @@ from alerts.outbox import enqueue_email
 from config.schema import Config, is_email_address
 from store import queue as queue_store
 from store.db import transaction
-from store.feedback import check_correction, correction_row
+from store.feedback import check_correction, correction_row, feedback_row
 from store.models import Feedback, Item, QueueItem
 from store.queue import OPEN_STATUSES, QUEUE_STATUSES
 
@@ -161,20 +161,17 @@ def set_status(
         if note:
             row.note = (row.note + "\n" if row.note else "") + note
         if status == "not_relevant":
-            item = session.get(Item, row.item_id)
             session.add(
-                Feedback(
-                    item_id=row.item_id,
-                    school=row.school,
+                feedback_row(
+                    row.item_id,
+                    session.get(Item, row.item_id),
                     relevant=False,
                     labels=None,
                     severity=None,
-                    title=item.title if item else "",
-                    text=item.text if item else "",
-                    author=item.author if item else "",
+                    by=by,
+                    now=now,
+                    school=row.school,
                     note=note or "marked not relevant in the comms queue",
-                    created_by=by,
-                    created_at=now,
                 )
             )
         return row

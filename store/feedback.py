@@ -31,6 +31,35 @@ def check_correction(labels: Sequence[str], severity: str) -> list[str]:
     return [lb for lb in LABELS if lb in labels]
 
 
+def feedback_row(
+    item_id: int,
+    item: Item | None,
+    *,
+    relevant: bool,
+    labels: list[str] | None,
+    severity: str | None,
+    by: str,
+    now: datetime,
+    school: str | None = None,
+    note: str = "",
+) -> Feedback:
+    """A Feedback row with a snapshot of the post's words (blank if `item` is gone), so that it
+    outlives the item; not added to any session. `labels` None: a judgement of relevance only."""
+    return Feedback(
+        item_id=item_id,
+        school=school,
+        relevant=relevant,
+        labels=labels,
+        severity=severity,
+        title=item.title if item else "",
+        text=item.text if item else "",
+        author=item.author if item else "",
+        note=note,
+        created_by=by,
+        created_at=now,
+    )
+
+
 def correction_row(
     item: Item,
     *,
@@ -41,21 +70,12 @@ def correction_row(
     school: str | None = None,
     note: str = "",
 ) -> Feedback:
-    """The Feedback row saying what `item`'s labels and severity should have been, with a
-    snapshot of its words; not added to any session. Raises ValueError like check_correction."""
-    return Feedback(
-        item_id=item.id,
-        school=school,
-        relevant=True,
-        labels=check_correction(labels, severity),
-        severity=severity,
-        title=item.title,
-        text=item.text,
-        author=item.author,
-        note=note,
-        created_by=by,
-        created_at=now,
-    )
+    """The Feedback row saying what `item`'s labels and severity should have been. `labels` and
+    `severity` are what check_correction returned and accepted."""
+    return feedback_row(
+        item.id, item, relevant=True, labels=list(labels), severity=severity, by=by, now=now,
+        school=school, note=note,
+    )  # fmt: skip
 
 
 def record_correction(
@@ -73,13 +93,13 @@ def record_correction(
 
     Raises ValueError for an unknown label or severity and StoreError for an unknown item.
     """
-    check_correction(labels, severity)  # before touching the database
+    wanted = check_correction(labels, severity)  # before touching the database
     with transaction(factory) as session:
         item = session.get(Item, item_id)
         if item is None:
             raise StoreError(f"no item {item_id} in the database (it may have been purged)")
         row = correction_row(
-            item, labels=labels, severity=severity, by=by, now=now, school=school, note=note
+            item, labels=wanted, severity=severity, by=by, now=now, school=school, note=note
         )
         session.add(row)
         session.flush()

@@ -70,35 +70,23 @@ def add_item(
     )
     session.add(item)
     session.flush()
-    at = text.find("Millbrook Primary")
-    if at >= 0:
-        session.add(
-            MentionRow(
-                item_id=item.id,
-                kind="school",
-                school=school,
-                name=school,
-                text="Millbrook Primary",
-                field="text",
-                start=at,
-                end=at + len("Millbrook Primary"),
-                score=95.0,
-            )
+    name = "Millbrook Primary"
+    at = text.find(name)
+    # Where the post names the school; a post that does not gets an empty mention at 0.
+    said, start, score = (name, at, 95.0) if at >= 0 else ("", 0, 90.0)
+    session.add(
+        MentionRow(
+            item_id=item.id,
+            kind="school",
+            school=school,
+            name=school,
+            text=said,
+            field="text",
+            start=start,
+            end=start + len(said),
+            score=score,
         )
-    else:
-        session.add(
-            MentionRow(
-                item_id=item.id,
-                kind="school",
-                school=school,
-                name=school,
-                text="",
-                field="text",
-                start=0,
-                end=0,
-                score=90.0,
-            )
-        )
+    )
     for label, score in (labels or {}).items():
         session.add(LabelRow(item_id=item.id, label=label, score=score))
     session.add(Sighting(item_id=item.id, source="parents-forum", url=link, seen_at=seen_at))
