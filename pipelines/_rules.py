@@ -540,7 +540,9 @@ WORK_TALK = re.compile(
         r"pupils?|students?|kids|children|my class|the class|year \d{1,2}|colleagues?|staff|"
         r"the school|our school|work|parents?|the head|classroom|lesson|playground|detention|"
         r"kids?|job|class|marking|homework|spelling test|head of year|deputy head|"
-        r"year \d{1,2}s|slt|governors?|sats|pta|reminder|squad|team|assembly|trip|fair"
+        r"year \d{1,2}s|slt|governors?|sats|pta|reminder|squad|team|assembly|trip|fair|"
+        r"school|ofsted|office|inset|term|mums?|dads?|worksheets?|readers?|reading|phonics|"
+        r"nativity|sports day|fixture|match|training|tutor group|form|clipboard|report cards?"
     ),
     re.I,
 )
@@ -559,6 +561,17 @@ STAFF_WORD = re.compile(
     _B.format(
         r"teachers?|teaching assistant|TA|staff|coach|head ?teacher|member of staff|caretaker|"
         r"dinner (?:lady|ladies)|lunchtime supervisor|receptionist"
+    ),
+    re.I,
+)
+# Staff and pupils in touch on social media ("follows my 10 year old on Instagram", "plays
+# Roblox with him at night"): with staff named, the model decides whether it is staff conduct.
+STAFF_SOCIAL = re.compile(
+    _B.format(
+        r"snap\w*|insta\w*|tiktok|discord|roblox|fortnite|minecraft|xbox|playstation|whatsapp|"
+        r"facebook|twitter|dms?|dm'?d|direct messages?|messag(?:ed|es|ing)|friend requests?|"
+        r"follow(?:s|ed|ing)?|add(?:ed|ing|s)? (?:me|him|her|them|pupils|kids)|group ?chats?|"
+        r"private (?:chat|server|account)|texts?|texting|texted|phone number|number"
     ),
     re.I,
 )

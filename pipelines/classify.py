@@ -46,6 +46,7 @@ from pipelines._rules import (
     SARCASTIC_PRAISE_AT,
     SHORT_POST,
     STAFF_NEGATIVE,
+    STAFF_SOCIAL,
     STAFF_WORD,
     WORK_TALK,
     Rule,
@@ -285,13 +286,17 @@ class Classifier:
         staff = self._staff_conduct(body, mentions)
         signals.extend(staff)
         contact_seen = [s for s in signals if s.key == "contact"]
-        contact = bool(staff) or (
-            bool(contact_seen)
-            and (
-                any(m.kind == "staff" and m.field != "author" for m in mentions)
-                or STAFF_WORD.search(body) is not None
-            )
+        staff_named = (
+            any(m.kind == "staff" and m.field != "author" for m in mentions)
+            or STAFF_WORD.search(body) is not None
         )
+        contact = bool(staff) or (bool(contact_seen) and staff_named)
+        # Staff conduct is who wrote it, or staff and pupils in touch on social media: any
+        # post by staff, or one naming staff and a social app, lets the model weigh it.
+        social = staff_named and STAFF_SOCIAL.search(body) is not None
+        if social:
+            cues.add("staff_social")
+        may_be_staff = contact or social
         if contact and not staff:
             for s in contact_seen:
                 signals.append(Signal("staff_conduct", s.weight, "urgent", "staff–pupil contact",
@@ -306,7 +311,7 @@ class Classifier:
         feats = features(
             seen, mentions, ((s.key, s.near) for s in signals if s.key), sorted(cues), known
         )
-        return Evidence(signals, notes, feats, phrases, contact, frozenset(cues))
+        return Evidence(signals, notes, feats, phrases, may_be_staff, frozenset(cues))
 
     def _scan(
         self,
