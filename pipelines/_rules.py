@@ -377,7 +377,19 @@ RULES: tuple[Rule, ...] = (
        r"shameful|failing|rubbish|do(?:n't| not) send your|boycott|petition|falling apart|"
        r"clueless|chaos|chaotic|a joke|laughing\s?stock|stay away|gone (?:right )?downhill|"
        r"rotten|hopeless|no discipline|run(?:ning)? riot|not fit (?:for|to)|"
-       r"should be (?:ashamed|sacked|closed)|never (?:ever )?send",
+       r"should be (?:ashamed|sacked|closed)|never (?:ever )?send|"
+       # Running people down as people do it in public (LABELLING.md: reputation risk even
+       # when it is also a complaint): character, competence, honesty, motives.
+       r"coward(?:ly|s)?|spineless|gutless|power[\s-]?(?:mad|hungry|trip)|(?:tin[\s-]?pot\s+)?"
+       r"dictators?|jobsworths?|chancers?|cowboys|crooks?|crooked|corrupt(?:ion)?|bent|dodgy|"
+       r"heartless|shameless|spiteful|vindictive|petty|smug|snobb(?:y|ish)|snobs|cliquey|"
+       r"two[\s-]?faced|hypocrit(?:e|es|ical)|condescending|patronising|unprofessional|"
+       r"inept|incompetence|negligen(?:t|ce)|out of (?:their|his|her) depth|asleep at the wheel|"
+       r"(?:couldn'?t|could not) care less|(?:don'?t|doesn'?t) (?:give a|care about (?:the )?"
+       r"(?:kids|children|pupils))|(?:a|an absolute|total|complete) (?:con|farce|circus|mess)|"
+       r"laughable|abysmal|atrocious|woeful|dire|dreadful|(?:rudest|worst) (?:school|head|staff|"
+       r"teachers?)|toxic|all front|pr stunt|vanity projects?|racist|sexist|homophobic|"
+       r"discriminat(?:ion|ory|ing)|off[\s-]?rolling|gaslight(?:ing|ed)?|zero accountability",
        "harsh public criticism"),
     # -- parental_complaint: a parent unhappy with the school --------------------------------
     _r("escalation", "parental_complaint", 0.75, "high",
