@@ -526,6 +526,12 @@ HYPERBOLE = _pair(
     # Outside the word-boundary wrapper, which would not let a quotation mark come before it.
     + r"|\b(?:mum|mummy|mam|dad|daddy),?\s+(?:i'?m|i am|i'?ll|i will)\s+(?:going to |gonna )?"
     r"\w+\s+you\b"
+    # ... or to a brother or sister, quoted and then put down to the child: '"I'll kill you if
+    # you eat my Freddo" - my 8 year old to his sister' (LABELLING.md: never urgent).
+    r"|[\"“][^\"”\n]{1,120}[\"”]\W{0,4}(?:\w+\W+){0,2}?(?:my|our)\s+(?:\w+\s+){0,3}?"
+    r"(?:son|daughter|boy|girl|lad|kids?|twins?|toddler|old|yo)\s+(?:\w+\s+){0,2}?to\s+"
+    r"(?:his|her|their)\s+(?:little\s+|big\s+|baby\s+|younger\s+|older\s+)?(?:sister|brother|"
+    r"siblings?|twin|cousin|mum|mam|dad)\b"
 )
 # Praise that is its opposite on its own ("Oh great, another INSET day").
 _SARCASTIC_PRAISE = _B.format(

@@ -57,12 +57,22 @@ from pipelines.model import LinearModel, Prediction
 from pipelines.post import LABELS, Field, Label, Mention, Post, Severity
 
 THRESHOLD = 0.5  # a label is given at this score or above, unless the school's config says else
-# ... except these, which weigh a miss more than a false alarm (recall first for safeguarding).
-# Cross-validated on the training part: 0.5 -> 0.45 took safeguarding recall 0.923 -> 0.930 at
-# precision 0.91 (lower gained recall, 0.35: 0.948, but gave complaints safeguarding alerts);
-# 0.4 took positive F1 0.80 -> 0.82 (reputation risk 0.73 -> 0.76 too, but at precision 0.85 ->
-# 0.81 and on neutral posts that name the head: precision first, DESIGN.md).
-THRESHOLDS: dict[str, float] = {"safeguarding": 0.45, "positive": 0.4}
+# ... except these, chosen by 5-fold cross-validation on the shipped training part (2,152 posts,
+# `pipelines.training --cv`), never on the test part. Safeguarding: the lowest threshold whose
+# precision stays at or above 0.8 (issue 4's floor; recall first): 0.3 gave P 0.80 R 0.93
+# (0.45 gave P 0.86 R 0.88). The others: best F1 (reputation risk 0.35: 0.74 -> 0.77;
+# parental complaint 0.45: 0.78 -> 0.80; positive 0.4, the same F1 as 0.3 at more precision).
+THRESHOLDS: dict[str, float] = {
+    "safeguarding": 0.3,
+    "reputation_risk": 0.35,
+    "parental_complaint": 0.45,
+    "positive": 0.4,
+}
+# ... but with no alarming phrase near the mention, the model alone needs this much before the
+# DSL is alerted: on the same cross-validation, 0.3 for the model alone took precision to 0.80
+# and alerted the DSL to complaints ("nobody has replied"); 0.4 gave P 0.85 R 0.90 (0.45: P
+# 0.87 R 0.89).
+SAFEGUARDING_MODEL_ALONE = 0.4
 # A label's score is this share of the rules' score (noisy-or of the phrases that fired) and the
 # rest the model's (0.3: cross-validated on the shipped training part). Either can carry a label
 # the other is unsure of, and a confident model (say after the school's corrections) can overrule
@@ -229,6 +239,10 @@ class Classifier:
                 p = 0.0
             scores[label] = round(p, 3)
             default = THRESHOLDS.get(label, THRESHOLD)
+            if label == "safeguarding" and not mine:
+                # No alarming phrase at all: the model alone must say more before the DSL is
+                # alerted (a complaint's "nobody replied" is a word safeguarding posts share).
+                default = max(default, SAFEGUARDING_MODEL_ALONE)
             if label == "safeguarding" and not mine and ev.cues & _PLAYFUL:
                 # Its alarming words were a figure of speech or a joke: the model alone must
                 # be sure ("don't tell your mum what you made for Mother's Day").

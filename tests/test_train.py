@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import load_config
 from pipelines.analyse import Analyser
 from pipelines.classify import Classifier, model_path, shipped_model
-from pipelines.examples import SHIPPED_MODEL
+from pipelines.examples import SHIPPED_MODEL, SHIPPED_TEST
 from pipelines.post import Post
 from schoolwatch.cli import main
 from schoolwatch.train_cmd import run_train, split_feedback
@@ -115,7 +115,8 @@ def test_train_learns_the_schools_corrections_and_says_before_and_after(school: 
     out, err = io.StringIO(), io.StringIO()
     assert run_train(cfg, out, err) == 0, out.getvalue() + err.getvalue()
     said = out.getvalue()
-    assert "shipped test part (220 posts)" in said and "held-back corrections" in said
+    shipped = len(SHIPPED_TEST.read_text(encoding="utf-8").splitlines())
+    assert f"shipped test part ({shipped} posts)" in said and "held-back corrections" in said
     assert "before" in said and "after" in said and "safeguarding recall" in said
     written = model_path(cfg)
     assert written == school.parent / "classifier-model.json" and written.is_file()
