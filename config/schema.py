@@ -135,7 +135,8 @@ class Classify(_Model):
     # Phrases that are never evidence here, e.g. a place or event whose name sounds alarming
     # ("Millbrook Lake fishing tournament", "four-court sports hall").
     ignore: list[str] = Field(default_factory=list)
-    # The score (0..1) at which a label is given; default 0.5. Lower hears more, higher less.
+    # The score (0..1) at which a label is given (defaults: pipelines.classify.THRESHOLDS). Lower
+    # hears more, higher less.
     thresholds: dict[ClassifyLabel, float] = Field(default_factory=dict)
 
     @field_validator("phrases")

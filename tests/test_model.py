@@ -80,6 +80,19 @@ def test_train_and_test_do_not_overlap() -> None:
             ids[ex.id] = name
 
 
+def test_no_test_post_is_a_near_copy_of_a_training_post() -> None:
+    """Writers of different parts can land on nearly the same post (a namesake joke, a stock
+    notice): a near copy in both parts scores the model on something it has read."""
+    from rapidfuzz import fuzz, process
+
+    train = [_same_words(f"{ex.title} {ex.text}") for ex in read_examples(SHIPPED_TRAIN)]
+    for ex in read_examples(SHIPPED_TEST):
+        hit = process.extractOne(
+            _same_words(f"{ex.title} {ex.text}"), train, scorer=fuzz.ratio, score_cutoff=90
+        )
+        assert hit is None, f"test.jsonl {ex.id} is a near copy of training post {hit[2] + 1}"
+
+
 def test_fitting_is_deterministic() -> None:
     cfg = load_config(EXAMPLE_CONFIG)
     rows, _ = featurise(read_examples(SHIPPED_TRAIN)[:120], cfg)
