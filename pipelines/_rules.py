@@ -112,7 +112,11 @@ RULES: tuple[Rule, ...] = (
        r"inappropriate(?:ly)?\s+touch(?:ed|ing)?|touched\s+(?:\w+\s+){1,2}inappropriately|"
        r"indecent\s+images?|nudes?|sexting|expos(?:ed|ing) (?:him|her)self|paedophile|pedophile|"
        r"keep a secret|"
-       r"(?:asking|asked|wants?|wanted)\s+(?:\w+\s+){0,2}?to\s+meet(?:\s+up)?|"
+       # Someone asked a child to meet ("asked her to meet up"), not a parent asking to meet
+       # the head ("I've asked to meet him four times").
+       r"(?:asking|asked|wants?|wanted)\s+(?:her|him|them|(?:my|our|his|her|a|the)\s+(?:\w+\s+)?"
+       r"(?:son|daughter|child|kid|boy|girl|lad|pupil)|(?:\w+\s+)?(?:girls|boys|kids|pupils))\s+"
+       r"(?:\w+\s+)?to\s+meet(?:\s+up)?|"
        r"come and see (?:his|my|the) (?:puppies|puppy|kittens?|dog|car|house)",
        "sexual abuse or grooming"),
     # Grooming as parents describe it without the word: secrecy asked of a child, a "special
@@ -501,6 +505,9 @@ HYPERBOLE = _pair(
         r"stranger danger|(?:police|fire) (?:visit(?:ed)?|officers? visited|came to talk)|"
         r"(?:be )?the death of me|hurt myself laughing|death scene|knife crime awareness|"
         r"police liaison|photo finish|"
+        # A threat over a trifle: "she's going to kill him if he forgets his PE kit again".
+        r"kill\s+(?:him|her|me|you|them|us)['\"”]?\s+if\s+(?:he|she|i|you|they|we)\s+(?:\w+\s+){0,2}?"
+        r"(?:forgets?|forgot|loses?|lost|eats?|ate|is late|are late|leaves?|drops?|breaks?)|"
         # A happy secret: "keep it a secret, it's a surprise for Mrs Marsh's retirement".
         r"(?:surprise|secret santa|retirement|leaving (?:do|present|party|collection|card)|"
         r"whip[\s-]?round|mother'?s day|father'?s day)\W+(?:\w+\W+){0,12}?(?:secret|tell)|"
