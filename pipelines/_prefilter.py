@@ -202,6 +202,28 @@ class Finder:
             pos = m.end()
         return out
 
+    def search(self, rx: re.Pattern[str], text: str, btext: bytes | None) -> re.Match[str] | None:
+        """`rx.search(text)`; `btext` is `text` encoded when it is all ASCII, else None.
+
+        RE2 proposes the leftmost place the pattern may start (never after `rx`'s own), `re`
+        confirms it there or RE2 looks again one further on: the first confirmed is `rx`'s
+        leftmost match, without `re` trying every position of a long page itself.
+        """
+        if self._rx is None or btext is None:
+            return rx.search(text)
+        match = rx.match
+        pos, n = 0, len(text)
+        low, unanchored = self._match, self._unanchored
+        while pos <= n:
+            at = self._search(btext, pos) if low is None else low(unanchored, btext, pos, n)[0][0]
+            if at < 0:
+                return None
+            m = match(text, at)
+            if m is not None:
+                return m
+            pos = at + 1
+        return None
+
 
 def _start(found: Any) -> int:
     return -1 if found is None else int(found.start())

@@ -32,6 +32,7 @@ from config.schema import Config, School
 from pipelines._features import Vocabulary, describe, features
 from pipelines._rules import (
     ASKING,
+    ASKING_AT,
     EYE_ROLL,
     FINDERS,
     GATE,
@@ -46,8 +47,11 @@ from pipelines._rules import (
     SARCASTIC_PRAISE_AT,
     SHORT_POST,
     STAFF_NEGATIVE,
+    STAFF_NEGATIVE_AT,
     STAFF_WORD,
+    STAFF_WORD_AT,
     WORK_TALK,
+    WORK_TALK_AT,
     Rule,
     phrase_rule,
 )
@@ -280,16 +284,18 @@ class Classifier:
             if raw != getattr(post, fld):
                 read[fld] = raw
         body = f"{post.title}\n{post.text}"
-        if "?" in body and ASKING.search(body):
+        # The body in bytes when it is ASCII: RE2 then says where its searches may match.
+        bbody = body.encode("ascii") if body.isascii() else None
+        if "?" in body and ASKING_AT.search(ASKING, body, bbody):
             cues.add("asking")
-        staff = self._staff_conduct(body, mentions)
+        staff = self._staff_conduct(body, bbody, mentions)
         signals.extend(staff)
         contact_seen = [s for s in signals if s.key == "contact"]
         contact = bool(staff) or (
             bool(contact_seen)
             and (
                 any(m.kind == "staff" and m.field != "author" for m in mentions)
-                or STAFF_WORD.search(body) is not None
+                or STAFF_WORD_AT.search(STAFF_WORD, body, bbody) is not None
             )
         )
         if contact and not staff:
@@ -405,20 +411,22 @@ class Classifier:
             notes.append(f"praise read as sarcasm: {sarcasm_seen[:80]!r}")
             cues.add("sarcasm")
 
-    def _staff_conduct(self, body: str, mentions: Sequence[Mention]) -> list[Signal]:
-        """The author is a member of staff and `body` (the title and text) talks about pupils,
-        colleagues or school."""
+    def _staff_conduct(
+        self, body: str, bbody: bytes | None, mentions: Sequence[Mention]
+    ) -> list[Signal]:
+        """The author is a member of staff and `body` (the title and text; `bbody` the same
+        in bytes when it is ASCII, else None) talks about pupils, colleagues or school."""
         author = next((m for m in mentions if m.kind == "staff" and m.field == "author"), None)
         if author is None:
             return []
-        talk = WORK_TALK.search(body)
+        talk = WORK_TALK_AT.search(WORK_TALK, body, bbody)
         about_school = next((m for m in mentions if m.field != "author"), None)
         if talk is None and about_school is None:
             return []
         topic = talk.group() if talk else about_school.text if about_school else ""
         why = f"author is {author.name}; talks about"
         out = [Signal("staff_conduct", 0.6, None, why, topic, "staff_author")]
-        bad = STAFF_NEGATIVE.search(body)
+        bad = STAFF_NEGATIVE_AT.search(STAFF_NEGATIVE, body, bbody)
         if bad:
             out.append(Signal("staff_conduct", 0.8, "high", "staff member writes", bad.group(),
                               "staff_negative"))  # fmt: skip
