@@ -332,15 +332,15 @@ class Classifier:
         low = s.lower()
         fast = len(low) == len(s)  # lower() keeps offsets (it does unless e.g. 'İ' is present)
         text, pick = (low, 1) if fast else (s, 0)
-        # Which patterns can match at all, from one RE2 pass (None: run them all).
-        # ASCII: RE2 reads the bytes (no encoding per call), and says where each pattern may
-        # start; `re` is tried only there.
-        btext = text.encode("ascii") if fast and rules is RULES and text.isascii() else None
-        gated = GATE.candidates(btext or text) if fast and rules is RULES else None
+        # Which patterns can match at all, from one RE2 pass (None: run them all). RE2 reads
+        # the UTF-8 bytes (encoded once, not per call), and says where each pattern may start;
+        # `re` is tried only there.
+        btext = text.encode() if fast and rules is RULES else None
+        gated = GATE.candidates(btext) if btext is not None else None
         # On a short text `re` alone is as quick as asking RE2 where to start.
         starts = btext if len(text) >= _FINDER_FROM else None
         hyperbole = (
-            [m.span() for m in FINDERS[HYPERBOLE_AT].matches(HYPERBOLE[pick], text, starts)]
+            FINDERS[HYPERBOLE_AT].spans(HYPERBOLE[pick], text, starts)
             if gated is not None and HYPERBOLE_AT in gated
             else [m.span() for m in HYPERBOLE[pick].finditer(text)]
             if gated is None
@@ -363,8 +363,12 @@ class Classifier:
         for ri in order:
             rule = rules[ri]
             rx = rule.lower if fast and rule.lower is not None else rule.pattern
-            for m in rx.finditer(text) if gated is None else FINDERS[ri].matches(rx, text, starts):
-                a, b = m.span()
+            spans = (
+                [m.span() for m in rx.finditer(text)]
+                if gated is None
+                else FINDERS[ri].spans(rx, text, starts)
+            )
+            for a, b in spans:
                 said = s[a:b]
                 sentences = sentences or _sentences(s)
                 sent = _sentence_of(sentences, a)

@@ -78,6 +78,38 @@ def test_finder_gives_what_finditer_gives() -> None:
             assert got == want, (rx.pattern[:60], t)
 
 
+def test_finder_gives_what_finditer_gives_on_any_text() -> None:
+    # Not ASCII: RE2's byte offsets in UTF-8 turned into character offsets, and Python's other
+    # whitespace (no-break space, line separator, \x85) between the words.
+    rng = random.Random(14)
+    gaps = [*_GAPS, "\xa0", "\u2028", "\x85", " 🙄 ", "é", "’", "ß", "£", "İ", "\u3000", "ﬁ"]
+    texts = []
+    for t in _texts(300, seed=15):
+        texts.append("".join(c if c != " " else rng.choice(gaps) for c in t))
+    texts += ["é", "🙄again", "again🙄", "£5 each", "my\x85son", "bring\u2028a knife", "x\xa0"]
+    for finder, rx in zip(FINDERS, GATED, strict=True):
+        for t in texts:
+            want = [m.span() for m in rx.finditer(t)]
+            got = [m.span() for m in finder.matches(rx, t, t.encode())]
+            assert got == want, (rx.pattern[:60], t)
+            assert finder.spans(rx, t, t.encode()) == want, (rx.pattern[:60], t)
+
+
+def test_finder_spans_give_what_finditer_gives() -> None:
+    # RE2's exact spans (no `re` at all) where a rule's pattern allows, else `matches`: at the
+    # text's ends, after apostrophes and words, and with a phrase's last character a non-word.
+    texts = _texts(300, seed=12) + ["", "'", "x", "again", "again!", "x'again", "'again'", "1:1"]
+    texts += [t + end for t in _texts(100, seed=13) for end in ("!", "'", " again", "x", "🙄")]
+    exact = 0
+    for finder, rx in zip(FINDERS, GATED, strict=True):
+        exact += finder._exact is not None
+        for t in texts:
+            want = [m.span() for m in rx.finditer(t)]
+            b = t.encode("ascii") if t.isascii() else None
+            assert finder.spans(rx, t, b) == want, (rx.pattern[:60], t)
+    assert exact >= len(GATED) // 2  # most rules have an exact form
+
+
 def test_finder_search_gives_what_search_gives() -> None:
     # The whole-post searches (case-insensitive, some anchored at the start of the text).
     texts = _texts(400, seed=8) + ["", "?", "Which?", "x\nwhere is it?", "Hi, which one?"]
