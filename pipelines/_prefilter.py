@@ -114,7 +114,9 @@ class Gate:
                 self.always.add(i)
         if self._index:
             gate.Compile()
-            self._set = gate
+            # The compiled set under the wrapper when it is there: its Match on bytes skips the
+            # wrapper's Python frame (`candidates` encodes a str itself, as the wrapper would).
+            self._set = getattr(gate, "_set", gate)
         self._same = not self.always  # then the set's ids are the patterns' indices
 
     def candidates(self, text: str | bytes) -> set[int]:
@@ -122,7 +124,7 @@ class Gate:
         must be the text in UTF-8."""
         if self._set is None:
             return set(self.always)
-        found = self._set.Match(text) or ()  # None: no match
+        found = self._set.Match(text.encode() if isinstance(text, str) else text) or ()
         if self._same:
             return set(found)
         hits = {self._index[k] for k in found}

@@ -91,7 +91,7 @@ class LinearModel:
         # of those gives. A stable argsort of the negated column orders them the same way (the
         # negation is exact), in C; only the first n are read into Python, and compared there
         # with 0.05 as before (a Python float, not rounded to float32).
-        top = np.argsort(-col, kind="stable")[:n].tolist()
+        top = (-col).argsort(kind="stable")[:n].tolist()  # (np.argsort: a Python frame more)
         out: list[tuple[str, float]] = []
         for k, c in zip(top, col.take(top).tolist(), strict=True):
             if not c > _FLOOR:
