@@ -114,7 +114,9 @@ class Gate:
                 self.always.add(i)
         if self._index:
             gate.Compile()
-            self._set = gate
+            # The compiled set under the wrapper when it is there: its Match on bytes skips the
+            # wrapper's Python frame (`candidates` encodes a str itself, as the wrapper would).
+            self._set = getattr(gate, "_set", gate)
         self._same = not self.always  # then the set's ids are the patterns' indices
 
     def candidates(self, text: str | bytes) -> set[int]:
@@ -122,7 +124,7 @@ class Gate:
         must be the text in UTF-8."""
         if self._set is None:
             return set(self.always)
-        found = self._set.Match(text) or ()  # None: no match
+        found = self._set.Match(text.encode() if isinstance(text, str) else text) or ()
         if self._same:
             return set(found)
         hits = {self._index[k] for k in found}
@@ -133,19 +135,71 @@ class Gate:
 # larger pattern (the union of many phrases) is left to Python's `re`.
 FINDER_MEM = 32 << 20
 FINDER_PROGRAM = 50_000
-# Python's `\s` on ASCII text also matches \v and \x1c-\x1f, which RE2's `\s` does not.
-_ASCII_SPACE = r"\s\p{Z}\x0b\x1c-\x1f"
+# Python's `\s` also matches \v, \x1c-\x1f and \x85, which RE2's `\s` and `\p{Z}` do not.
+_PY_SPACE = r"\s\p{Z}\x0b\x1c-\x1f\x85"
 
 
 def _widen_space(loosened: str) -> str:
-    return loosened.replace(_SPACE, _ASCII_SPACE)
+    return loosened.replace(_SPACE, _PY_SPACE)
+
+
+# The rules' word-boundary wrapper (pipelines._rules._B): a pattern so wrapped, with no other
+# lookaround, anchor or back-reference inside, RE2 can match exactly on ASCII text (below).
+_B_OPEN = "(?<!\\w)(?<!\\w')(?:"
+_B_CLOSE = ")(?![\\w])"
+# Python's `\s` on ASCII text, spelled out for RE2 (whose `\s` lacks \v and \x1c-\x1f).
+_PY_PY_SPACE = "\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f"
+
+
+def exact(pattern: str) -> str | None:
+    """An RE2 pattern that, on ASCII text, matches what `pattern` matches at the same start
+    with the same end, plus one more character when one follows (see Finder.spans); or None
+    when `pattern` is not of that kind.
+
+    RE2's leftmost-first matching is the order a backtracking engine tries things in, for any
+    pattern without lookaround or back-references. The wrapper's lookbehinds are checked by the
+    caller at the start RE2 gives; its lookahead "no word character next" is the same test as
+    "a non-word character or the end next", which RE2 can match (it consumes that character).
+    """
+    if not (pattern.startswith(_B_OPEN) and pattern.endswith(_B_CLOSE)):
+        return None
+    inner = pattern[len(_B_OPEN) : -len(_B_CLOSE)]
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(inner):
+        c = inner[i]
+        if c == "\\":
+            e = inner[i + 1 : i + 2]
+            if e == "s":
+                out.append(_PY_PY_SPACE if in_class else f"[{_PY_PY_SPACE}]")
+            elif e in ("w", "W", "d", "D", "b", "B") or (e and not e.isalnum()):
+                out.append(inner[i : i + 2])
+            else:
+                return None  # \S, \A, \Z, a back-reference, an escape RE2 may read otherwise
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if inner.startswith("[]", i) or inner.startswith("[^]", i):
+                return None  # a "]" first in a class: rare, and read differently by RE2
+        elif c in "^$" or inner.startswith("(?", i) and not inner.startswith("(?:", i):
+            return None  # an anchor, a lookaround, a named group or inline flags
+        out.append(c)
+        i += 1
+    return f"(?:{''.join(out)})(?:\\W|\\z)"
+
+
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_APOSTROPHE = ord("'")
 
 
 class Finder:
-    """Where a pattern can start in ASCII text, from RE2, so that Python's `re` is only tried
+    """Where a pattern can start in a text, from RE2, so that Python's `re` is only tried
     there instead of at every position (`matches` gives exactly what `rx.finditer` gives).
 
-    The RE2 pattern is the gate's loosened pattern with `\\s` widened to Python's ASCII
+    The RE2 pattern is the gate's loosened pattern with `\\s` widened to all of Python's
     whitespace: wherever the Python pattern matches, it matches, so its leftmost start is never
     after the Python pattern's.
     """
@@ -155,6 +209,7 @@ class Finder:
         self._search: Callable[[bytes, int], int] = _start_none
         self._match: Any = None
         self._unanchored: Any = None
+        self._exact: Any = None  # RE2's exact form of the pattern, when it has one (`spans`)
         if _re2 is None:
             return
         options = _re2.Options()
@@ -178,11 +233,58 @@ class Finder:
         else:
             self._search = lambda b, pos: _start(rx.search(b, pos))
         self._rx = rx
+        # The exact form, when the pattern has one (`spans` then needs no `re` at all).
+        form = exact(pattern)
+        if form is not None and self._match is not None:
+            try:
+                ex = _re2.compile(form, options)._regexp
+            except Exception:  # noqa: BLE001 - RE2 refuses it: `matches` then
+                return
+            if ex.ProgramSize() <= FINDER_PROGRAM:
+                self._exact = ex.Match
+
+    def spans(self, rx: re.Pattern[str], text: str, btext: bytes | None) -> list[tuple[int, int]]:
+        """`[m.span() for m in rx.finditer(text)]` (`rx` compiled from this Finder's pattern);
+        `btext` is `text` in UTF-8 (or None). The exact form is for ASCII text only."""
+        exact_match = self._exact
+        if exact_match is None or btext is None or len(btext) != len(text):
+            return [m.span() for m in self.matches(rx, text, btext)]
+        out: list[tuple[int, int]] = []
+        unanchored, word = self._unanchored, _WORD_BYTES
+        pos, n = 0, len(btext)
+        while pos <= n:
+            a, e = exact_match(unanchored, btext, pos, n)[0]
+            if a < 0:
+                break
+            if e == a:  # an empty match: finditer's rules for those are subtle
+                return [m.span() for m in rx.finditer(text)]
+            # The wrapper's lookbehinds: no word character, nor one and an apostrophe, before.
+            if a and (
+                btext[a - 1] in word
+                or (btext[a - 1] == _APOSTROPHE and a > 1 and btext[a - 2] in word)
+            ):
+                pos = a + 1
+                continue
+            if btext[e - 1] not in word:  # RE2 took the non-word character after the match ...
+                if e == n:  # ... or the match ends in one at the end of the text: ask `re`
+                    m = rx.match(text, a)
+                    if m is None:  # never: RE2 found a match here
+                        return [m.span() for m in rx.finditer(text)]
+                    e = m.end()
+                else:
+                    e -= 1
+            if e == a:  # an empty match: finditer's rules for those are subtle
+                return [m.span() for m in rx.finditer(text)]
+            out.append((a, e))
+            pos = e
+        return out
 
     def matches(self, rx: re.Pattern[str], text: str, btext: bytes | None) -> list[re.Match[str]]:
-        """`list(rx.finditer(text))`; `btext` is `text` encoded when it is all ASCII, else None."""
+        """`list(rx.finditer(text))`; `btext` is `text` in UTF-8 (or None)."""
         if self._rx is None or btext is None:
             return list(rx.finditer(text))
+        if len(btext) != len(text):
+            return self._utf8_matches(rx, text, btext)
         out: list[re.Match[str]] = []
         search, match = self._search, rx.match
         pos, n = 0, len(text)
@@ -201,6 +303,58 @@ class Finder:
             out.append(m)
             pos = m.end()
         return out
+
+    def _utf8_matches(self, rx: re.Pattern[str], text: str, btext: bytes) -> list[re.Match[str]]:
+        """`matches` for text that is not all ASCII: RE2 gives byte offsets in `btext`, turned
+        into the text's character offsets by decoding only the bytes between two of them
+        (RE2's matches start and `re`'s end on a character's first byte)."""
+        low, unanchored, match = self._match, self._unanchored, rx.match
+        if low is None:
+            return list(rx.finditer(text))
+        out: list[re.Match[str]] = []
+        pos = chars = 0  # a byte offset in `btext` and the character offset it is at
+        n = len(btext)
+        while pos <= n:
+            at = low(unanchored, btext, pos, n)[0][0]
+            if at < 0:
+                break
+            at_char = chars + len(btext[pos:at].decode())
+            m = match(text, at_char)
+            if m is None:
+                if at == n:
+                    break
+                # On one character, as `re` would go: its bytes in UTF-8.
+                pos, chars = at + len(text[at_char].encode()), at_char + 1
+                continue
+            end = m.end()
+            if end == at_char:  # an empty match: finditer's rules for those are subtle
+                return list(rx.finditer(text))
+            out.append(m)
+            pos, chars = at + len(text[at_char:end].encode()), end
+        return out
+
+    def search(self, rx: re.Pattern[str], text: str, btext: bytes | None) -> re.Match[str] | None:
+        """`rx.search(text)`; `btext` is `text` encoded when it is all ASCII, else None (used
+        only when ASCII).
+
+        RE2 proposes the leftmost place the pattern may start (never after `rx`'s own), `re`
+        confirms it there or RE2 looks again one further on: the first confirmed is `rx`'s
+        leftmost match, without `re` trying every position of a long page itself.
+        """
+        if self._rx is None or btext is None or len(btext) != len(text):
+            return rx.search(text)
+        match = rx.match
+        pos, n = 0, len(text)
+        low, unanchored = self._match, self._unanchored
+        while pos <= n:
+            at = self._search(btext, pos) if low is None else low(unanchored, btext, pos, n)[0][0]
+            if at < 0:
+                return None
+            m = match(text, at)
+            if m is not None:
+                return m
+            pos = at + 1
+        return None
 
 
 def _start(found: Any) -> int:

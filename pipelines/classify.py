@@ -32,6 +32,7 @@ from config.schema import Config, School
 from pipelines._features import Vocabulary, describe, features
 from pipelines._rules import (
     ASKING,
+    ASKING_AT,
     EYE_ROLL,
     FINDERS,
     GATE,
@@ -46,9 +47,12 @@ from pipelines._rules import (
     SARCASTIC_PRAISE_AT,
     SHORT_POST,
     STAFF_NEGATIVE,
+    STAFF_NEGATIVE_AT,
     STAFF_SOCIAL,
     STAFF_WORD,
+    STAFF_WORD_AT,
     WORK_TALK,
+    WORK_TALK_AT,
     Rule,
     phrase_rule,
 )
@@ -295,14 +299,16 @@ class Classifier:
             if raw != getattr(post, fld):
                 read[fld] = raw
         body = f"{post.title}\n{post.text}"
-        if "?" in body and ASKING.search(body):
+        # The body in bytes when it is ASCII: RE2 then says where its searches may match.
+        bbody = body.encode("ascii") if body.isascii() else None
+        if "?" in body and ASKING_AT.search(ASKING, body, bbody):
             cues.add("asking")
-        staff = self._staff_conduct(body, mentions)
+        staff = self._staff_conduct(body, bbody, mentions)
         signals.extend(staff)
         contact_seen = [s for s in signals if s.key == "contact"]
         staff_named = (
             any(m.kind == "staff" and m.field != "author" for m in mentions)
-            or STAFF_WORD.search(body) is not None
+            or STAFF_WORD_AT.search(STAFF_WORD, body, bbody) is not None
         )
         contact = bool(staff) or (bool(contact_seen) and staff_named)
         # Staff conduct is who wrote it, or staff and pupils in touch on social media: any
@@ -345,15 +351,15 @@ class Classifier:
         low = s.lower()
         fast = len(low) == len(s)  # lower() keeps offsets (it does unless e.g. 'İ' is present)
         text, pick = (low, 1) if fast else (s, 0)
-        # Which patterns can match at all, from one RE2 pass (None: run them all).
-        # ASCII: RE2 reads the bytes (no encoding per call), and says where each pattern may
-        # start; `re` is tried only there.
-        btext = text.encode("ascii") if fast and rules is RULES and text.isascii() else None
-        gated = GATE.candidates(btext or text) if fast and rules is RULES else None
+        # Which patterns can match at all, from one RE2 pass (None: run them all). RE2 reads
+        # the UTF-8 bytes (encoded once, not per call), and says where each pattern may start;
+        # `re` is tried only there.
+        btext = text.encode() if fast and rules is RULES else None
+        gated = GATE.candidates(btext) if btext is not None else None
         # On a short text `re` alone is as quick as asking RE2 where to start.
         starts = btext if len(text) >= _FINDER_FROM else None
         hyperbole = (
-            [m.span() for m in FINDERS[HYPERBOLE_AT].matches(HYPERBOLE[pick], text, starts)]
+            FINDERS[HYPERBOLE_AT].spans(HYPERBOLE[pick], text, starts)
             if gated is not None and HYPERBOLE_AT in gated
             else [m.span() for m in HYPERBOLE[pick].finditer(text)]
             if gated is None
@@ -376,8 +382,12 @@ class Classifier:
         for ri in order:
             rule = rules[ri]
             rx = rule.lower if fast and rule.lower is not None else rule.pattern
-            for m in rx.finditer(text) if gated is None else FINDERS[ri].matches(rx, text, starts):
-                a, b = m.span()
+            spans = (
+                [m.span() for m in rx.finditer(text)]
+                if gated is None
+                else FINDERS[ri].spans(rx, text, starts)
+            )
+            for a, b in spans:
                 said = s[a:b]
                 sentences = sentences or _sentences(s)
                 sent = _sentence_of(sentences, a)
@@ -424,20 +434,22 @@ class Classifier:
             notes.append(f"praise read as sarcasm: {sarcasm_seen[:80]!r}")
             cues.add("sarcasm")
 
-    def _staff_conduct(self, body: str, mentions: Sequence[Mention]) -> list[Signal]:
-        """The author is a member of staff and `body` (the title and text) talks about pupils,
-        colleagues or school."""
+    def _staff_conduct(
+        self, body: str, bbody: bytes | None, mentions: Sequence[Mention]
+    ) -> list[Signal]:
+        """The author is a member of staff and `body` (the title and text; `bbody` the same
+        in bytes when it is ASCII, else None) talks about pupils, colleagues or school."""
         author = next((m for m in mentions if m.kind == "staff" and m.field == "author"), None)
         if author is None:
             return []
-        talk = WORK_TALK.search(body)
+        talk = WORK_TALK_AT.search(WORK_TALK, body, bbody)
         about_school = next((m for m in mentions if m.field != "author"), None)
         if talk is None and about_school is None:
             return []
         topic = talk.group() if talk else about_school.text if about_school else ""
         why = f"author is {author.name}; talks about"
         out = [Signal("staff_conduct", 0.6, None, why, topic, "staff_author")]
-        bad = STAFF_NEGATIVE.search(body)
+        bad = STAFF_NEGATIVE_AT.search(STAFF_NEGATIVE, body, bbody)
         if bad:
             out.append(Signal("staff_conduct", 0.8, "high", "staff member writes", bad.group(),
                               "staff_negative"))  # fmt: skip

@@ -13,8 +13,6 @@ import json
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import compress
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -85,15 +83,21 @@ class LinearModel:
 
     def strongest(self, pred: Prediction, head: str, n: int = 3) -> list[tuple[str, float]]:
         """The features that pushed `head` up most in this prediction, strongest first."""
-        if not pred.names:
+        names = pred.names
+        if not names or n <= 0:
             return []
-        col = pred.contrib[:, _HEAD_AT[head]].tolist()
-        # The n largest above 0.05, ties in feature order: sorted(..., reverse=True)[:n] of
-        # those (a feature at or under 0.05 ranks below every one over it, so filtering first
-        # gives the same), which is what heapq.nlargest gives, without its Python-level heap
-        # for the dozen or so left.
-        over = compress(zip(pred.names, col, strict=True), map(_FLOOR.__lt__, col))
-        return sorted(over, key=itemgetter(1), reverse=True)[: max(n, 0)]
+        col = pred.contrib[:, _HEAD_AT[head]]
+        # The n largest over 0.05, ties in feature order: what sorted(..., reverse=True)[:n]
+        # of those gives. A stable argsort of the negated column orders them the same way (the
+        # negation is exact), in C; only the first n are read into Python, and compared there
+        # with 0.05 as before (a Python float, not rounded to float32).
+        top = (-col).argsort(kind="stable")[:n].tolist()  # (np.argsort: a Python frame more)
+        out: list[tuple[str, float]] = []
+        for k, c in zip(top, col.take(top).tolist(), strict=True):
+            if not c > _FLOOR:
+                break  # the rest are no larger
+            out.append((names[k], c))
+        return out
 
     # -- files -------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:

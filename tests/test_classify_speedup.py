@@ -13,7 +13,18 @@ from operator import itemgetter
 import numpy as np
 
 from pipelines._features import _DIGITS, _REPEAT, _TOKEN, features, tokens
-from pipelines._rules import FINDERS, GATED
+from pipelines._rules import (
+    ASKING,
+    ASKING_AT,
+    FINDERS,
+    GATED,
+    STAFF_NEGATIVE,
+    STAFF_NEGATIVE_AT,
+    STAFF_WORD,
+    STAFF_WORD_AT,
+    WORK_TALK,
+    WORK_TALK_AT,
+)
 from pipelines.classify import _SENTENCE_END, shipped_model
 from pipelines.model import HEADS, LinearModel, Prediction
 from pipelines.post import LABELS, SEVERITIES, Mention, Post
@@ -37,6 +48,14 @@ _PHRASES = [
     "her.",
     "the car park and the bus",
     "year 6 trip",
+    "Does anyone know if the school does a breakfast club?",
+    "which day? is there",
+    "HATE MY CLASS",
+    "my class",
+    "the TA",
+    "teachers",
+    "can't stand the kids",
+    "Year 10s",
 ]
 _GAPS = [" ", "  ", "\n", "\t", "\x0b", "\x1c", "\x1f", "\x0c", ", ", ". ", "'", "-", ""]
 
@@ -57,6 +76,51 @@ def test_finder_gives_what_finditer_gives() -> None:
             want = [m.span() for m in rx.finditer(t)]
             got = [m.span() for m in finder.matches(rx, t, t.encode("ascii"))]
             assert got == want, (rx.pattern[:60], t)
+
+
+def test_finder_gives_what_finditer_gives_on_any_text() -> None:
+    # Not ASCII: RE2's byte offsets in UTF-8 turned into character offsets, and Python's other
+    # whitespace (no-break space, line separator, \x85) between the words.
+    rng = random.Random(14)
+    gaps = [*_GAPS, "\xa0", "\u2028", "\x85", " 🙄 ", "é", "’", "ß", "£", "İ", "\u3000", "ﬁ"]
+    texts = []
+    for t in _texts(300, seed=15):
+        texts.append("".join(c if c != " " else rng.choice(gaps) for c in t))
+    texts += ["é", "🙄again", "again🙄", "£5 each", "my\x85son", "bring\u2028a knife", "x\xa0"]
+    for finder, rx in zip(FINDERS, GATED, strict=True):
+        for t in texts:
+            want = [m.span() for m in rx.finditer(t)]
+            got = [m.span() for m in finder.matches(rx, t, t.encode())]
+            assert got == want, (rx.pattern[:60], t)
+            assert finder.spans(rx, t, t.encode()) == want, (rx.pattern[:60], t)
+
+
+def test_finder_spans_give_what_finditer_gives() -> None:
+    # RE2's exact spans (no `re` at all) where a rule's pattern allows, else `matches`: at the
+    # text's ends, after apostrophes and words, and with a phrase's last character a non-word.
+    texts = _texts(300, seed=12) + ["", "'", "x", "again", "again!", "x'again", "'again'", "1:1"]
+    texts += [t + end for t in _texts(100, seed=13) for end in ("!", "'", " again", "x", "🙄")]
+    exact = 0
+    for finder, rx in zip(FINDERS, GATED, strict=True):
+        exact += finder._exact is not None
+        for t in texts:
+            want = [m.span() for m in rx.finditer(t)]
+            b = t.encode("ascii") if t.isascii() else None
+            assert finder.spans(rx, t, b) == want, (rx.pattern[:60], t)
+    assert exact >= len(GATED) // 2  # most rules have an exact form
+
+
+def test_finder_search_gives_what_search_gives() -> None:
+    # The whole-post searches (case-insensitive, some anchored at the start of the text).
+    texts = _texts(400, seed=8) + ["", "?", "Which?", "x\nwhere is it?", "Hi, which one?"]
+    pairs = [(ASKING_AT, ASKING), (WORK_TALK_AT, WORK_TALK), (STAFF_NEGATIVE_AT, STAFF_NEGATIVE),
+             (STAFF_WORD_AT, STAFF_WORD)]  # fmt: skip
+    for finder, rx in pairs:
+        for t in texts:
+            for s in (t, t.upper(), t.title()):
+                want = rx.search(s)
+                got = finder.search(rx, s, s.encode("ascii"))
+                assert (got and got.span()) == (want and want.span()), (rx.pattern[:60], s)
 
 
 def _tokens_before(s: str) -> list[str]:
