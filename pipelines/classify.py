@@ -359,11 +359,11 @@ class Classifier:
         # On a short text `re` alone is as quick as asking RE2 where to start.
         starts = btext if len(text) >= _FINDER_FROM else None
         hyperbole = (
-            FINDERS[HYPERBOLE_AT].spans(HYPERBOLE[pick], text, starts)
-            if gated is not None and HYPERBOLE_AT in gated
+            []
+            if gated is not None and HYPERBOLE_AT not in gated
             else [m.span() for m in HYPERBOLE[pick].finditer(text)]
-            if gated is None
-            else []
+            if starts is None  # (no gate, or a short text: `re` alone)
+            else FINDERS[HYPERBOLE_AT].spans(HYPERBOLE[pick], text, starts)
         )
         if hyperbole and rules is self.rules:
             cues.add("hyperbole")
@@ -384,7 +384,7 @@ class Classifier:
             rx = rule.lower if fast and rule.lower is not None else rule.pattern
             spans = (
                 [m.span() for m in rx.finditer(text)]
-                if gated is None
+                if starts is None  # (a short text: `re` alone)
                 else FINDERS[ri].spans(rx, text, starts)
             )
             for a, b in spans:
