@@ -639,7 +639,7 @@ SARCASTIC_PRAISE_AT = len(RULES) + 1
 FINDERS: tuple[Finder, ...] = tuple(Finder(p.pattern) for p in GATED)
 # The same for the searches over a whole post (title and text), which on a long page cost `re`
 # a try at every position: RE2 says where each may start (case-insensitive, like the pattern).
-ASKING_AT, WORK_TALK_AT, STAFF_NEGATIVE_AT, STAFF_WORD_AT = (
+ASKING_AT, WORK_TALK_AT, STAFF_NEGATIVE_AT, STAFF_WORD_AT, STAFF_SOCIAL_AT = (
     Finder(("(?i)" if rx.flags & re.I else "") + rx.pattern)
-    for rx in (ASKING, WORK_TALK, STAFF_NEGATIVE, STAFF_WORD)
+    for rx in (ASKING, WORK_TALK, STAFF_NEGATIVE, STAFF_WORD, STAFF_SOCIAL)
 )

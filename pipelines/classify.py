@@ -49,6 +49,7 @@ from pipelines._rules import (
     STAFF_NEGATIVE,
     STAFF_NEGATIVE_AT,
     STAFF_SOCIAL,
+    STAFF_SOCIAL_AT,
     STAFF_WORD,
     STAFF_WORD_AT,
     WORK_TALK,
@@ -245,12 +246,11 @@ class Classifier:
             default = THRESHOLDS.get(label, THRESHOLD)
             if label == "safeguarding" and not mine:
                 # No alarming phrase at all: the model alone must say more before the DSL is
-                # alerted (a complaint's "nobody replied" is a word safeguarding posts share).
-                default = max(default, SAFEGUARDING_MODEL_ALONE)
-            if label == "safeguarding" and not mine and ev.cues & _PLAYFUL:
-                # Its alarming words were a figure of speech or a joke: the model alone must
-                # be sure ("don't tell your mum what you made for Mother's Day").
-                default = max(default, MODEL_SURE)
+                # alerted (a complaint's "nobody replied" is a word safeguarding posts share),
+                # and be sure when its alarming words were a figure of speech or a joke
+                # ("don't tell your mum what you made for Mother's Day").
+                sure = MODEL_SURE if ev.cues & _PLAYFUL else SAFEGUARDING_MODEL_ALONE
+                default = max(default, sure)
             threshold = default if moved is None else min(t.get(label, default) for t in moved)
             if p >= threshold:
                 labels.append(label)
@@ -313,7 +313,7 @@ class Classifier:
         contact = bool(staff) or (bool(contact_seen) and staff_named)
         # Staff conduct is who wrote it, or staff and pupils in touch on social media: any
         # post by staff, or one naming staff and a social app, lets the model weigh it.
-        social = staff_named and STAFF_SOCIAL.search(body) is not None
+        social = staff_named and STAFF_SOCIAL_AT.search(STAFF_SOCIAL, body, bbody) is not None
         if social:
             cues.add("staff_social")
         may_be_staff = contact or social
