@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from pipelines._names import SCHOOL_CONTEXT
+from pipelines._names import MORE_SCHOOL_LIFE, SCHOOL_CONTEXT
 from pipelines._scan import Hit, PostScan, drop_overlaps, merge_same_evidence
 
 if TYPE_CHECKING:
@@ -75,14 +75,17 @@ def _weak_schools(wl: Watchlist, scan: PostScan) -> None:
     live = scan.live()
     excluded_schools = {owner for _, _, _, owner, _ in scan.excluded}
     school_strong = {h.school for h in live if h.kind == "school" and h.strong}
-    # Staff evidence that points at one school by itself: one candidate, an unusual surname.
+    # Staff evidence that points at one school: one candidate, written out exactly ("Mr Price",
+    # "Helen Okafor"). A common surname is weak alone, but a Mr Price beside a Millbrook is the
+    # Millbrook staff's Mr Price far more often than two namesakes met by chance; the two
+    # corroborate each other (the staff hit then stands as "school named in post").
     staff_corroborates = {
         h.school
         for h in live
         if h.kind == "staff"
         and len(h.candidates) <= 1
         and h.staff is not None
-        and not wl.staff_member(h.staff).common
+        and (not wl.staff_member(h.staff).common or h.score == 100)
     }
     for h in live:
         if h.kind != "school" or h.strong:
@@ -155,27 +158,31 @@ def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
 # against a place of the school's name, which is never dropped for want of context.
 _CHILD_AT = re.compile(
     r"(?:(?:sons?|daughters?|kids?|child(?:ren)?|lads?|boys?|girls?|grand(?:son|daughter)s?|"
-    r"nephews?|nieces?|tutors?|teachers?|staff|miss|sir|mums?|dads?|parents?)'?s?\s+"
-    r"(?:\w+\s+)?|(?:mr|mrs|ms|miss|dr)\.?\s+\w+\s+)"
+    r"grandchild(?:ren)?|nephews?|nieces?|tutors?|teachers?|staff|miss|sir|mums?|dads?|"
+    r"parents?|friends?|mates?|besties?|bff|brothers?|sisters?|cousins?|siblings?|classmates?|"
+    r"everyone|every1|people|ppl|some(?:one|body)|any(?:one|body)|no(?:one|body)|"
+    r"y(?:ea)?r\s?\d{1,2}s?|\d{1,2}[a-z])'?s?\s+"
+    r"(?:\w+\s+)?(?:in\s+(?:our|my|his|her|their|the)\s+(?:year|class|form)\s+)?|"
+    r"(?:mr|mrs|ms|miss|dr)\.?\s+\w+\s+)"
     r"(?:at|to|from|in|started|joined|leaves|left|excluded from|expelled from)\s+(?:the\s+)?$|"
+    # A child's comings and goings: "first day at", "sent home from", "came out of".
+    r"(?:(?:first|last)\s+(?:day|week|term|year)\s+at|sent\s+home\s+from|"
+    r"(?:came|come|comes|coming|got|gets)\s+(?:home\s+from|out\s+of)|"
+    r"(?:going|go|goes|went)\s+back\s+to|(?:get|got|getting)\s+(?:in|into)|"
+    r"(?:a\s+)?places?\s+(?:at|for)|(?:applied|apply|applying)\s+(?:to|for))\s+(?:the\s+)?$|"
     r"(?:shoot|blow|burn|bomb|torch|attack)(?:ing)?\s+(?:up\s+|down\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
 _OF_SCHOOL = re.compile(
     r"(?:'s?)?\s+(?:mums?|dads?|parents?|kids|pupils|staff|teachers?|tutors?|form|year|yr|y\d|"
     r"reception|nursery|office|canteen|dinners?|uniform|pick[\s-]?up|drop[\s-]?off|gates?|"
-    r"prom|u1\ds?|under[\s-]?1\ds?)\b",
+    r"prom|u1\ds?|under[\s-]?1\ds?|reports?|leadership|head|slt|governors|newsletter|logo|"
+    r"crest|pe|sports\s+day|staff\s?room|admissions?|catchment|open\s+(?:day|evening)|"
+    r"nativity|harvest\s+festival|book\s+week|reading\s+scheme|eco\s+club|children|"
+    r"students|memes?)\b",
     re.IGNORECASE,
 )
-# School life beyond the matcher's general list (pipelines._names.SCHOOL_CONTEXT), for a weak
-# alias only: words a church, street or hospice of the same name seldom comes with.
-_MORE_SCHOOL_LIFE = re.compile(
-    r"\b(?:yr\s?\d{1,2}s?|y\d{1,2}s?|form\s+(?:tutor|group|room|teacher)|my\s+form|blazers?|"
-    r"prom|excluded|expelled|isolation|behaviour\s+(?:points?|policy)|breakfast\s+club|"
-    r"after[\s-]school\s+club|canteen|lunchtimes?|silent\s+(?:lunch|corridors?)|school\s+run|"
-    r"coursework|revision|mocks|options|sixth\s+form|timetable)\b",
-    re.IGNORECASE,
-)
+
 
 
 def _place_like(said: str) -> bool:
@@ -201,7 +208,7 @@ def _school_life(scan: PostScan) -> str | None:
     for fld, text in scan.fields.items():
         if fld == "author":
             continue
-        for rx in (SCHOOL_CONTEXT, _MORE_SCHOOL_LIFE):
+        for rx in (SCHOOL_CONTEXT, MORE_SCHOOL_LIFE):
             for m in rx.finditer(text):
                 if not any(h.field == fld and h.start <= m.start() < h.end for h in names):
                     return m.group()

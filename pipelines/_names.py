@@ -106,6 +106,23 @@ SCHOOL_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 
+# School life beyond SCHOOL_CONTEXT: words a church, street or hospice of a school's name seldom
+# comes with, and that a namesake of a teacher seldom does either. They settle a weak alias and
+# tie a staff name to school; not the classifier's school words (too narrow for a topic).
+MORE_SCHOOL_LIFE = re.compile(
+    r"\b(?:yr\s?\d{1,2}s?|y\d{1,2}s?|form\s+(?:tutor|group|room|teacher)|my\s+form|blazers?|"
+    r"prom|excluded|expelled|isolation|behaviour\s+(?:points?|policy)|breakfast\s+club|"
+    r"after[\s-]school\s+club|canteen|lunchtimes?|silent\s+(?:lunch|corridors?)|school\s+run|"
+    r"coursework|revision|mocks|options|sixth\s+form|timetable|assemblies|exclud(?:es|ing)|"
+    r"pe\s+kit|playtimes?|break\s?times?|packed\s+lunch(?:es)?|book\s?bags?|spellings|"
+    r"(?:maths|english|science|spelling|french|history|geography)\s+(?:tests?|lessons?|class)|"
+    r"reading\s+(?:scheme|books?|records?|folders?)|house\s+points|merits?|"
+    r"bumped\s+head|world\s+book\s+day|book\s+week|harvest\s+festival|"
+    r"(?:christmas|halloween|school)\s+(?:play|concert|disco)|open\s+(?:day|evening)|"
+    r"admissions|catchment|unauthori[sz]ed\s+absence|attendance|class\s?dojo|dojo|"
+    r"parentpay|tapestry|tag\s+rugby|in\s+reception|(?:our|my)\s+year)\b",
+    re.IGNORECASE,
+)
 
 class Token(NamedTuple):  # a tuple: posts have hundreds of tokens, so it must be cheap to make
     start: int

@@ -38,6 +38,7 @@ from pipelines._names import (
     COMMON_SURNAMES,
     EVERYDAY_NAME_WORDS,
     GENERIC_SCHOOL_WORDS,
+    MORE_SCHOOL_LIFE,
     ROLE_TITLES,
     SCHOOL_CONTEXT,
     TITLES,
@@ -648,9 +649,10 @@ class Watchlist:
             namesakes = [
                 h for h in scan.hits if h.kind == "school" and h.rejected and h.field == fld
             ]
-            for m in SCHOOL_CONTEXT.finditer(text):
-                if not any(h.start <= m.start() and m.end() <= h.end for h in namesakes):
-                    return m.group()
+            for rx in (SCHOOL_CONTEXT, MORE_SCHOOL_LIFE):
+                for m in rx.finditer(text):
+                    if not any(h.start <= m.start() and m.end() <= h.end for h in namesakes):
+                        return m.group()
         return None
 
 
