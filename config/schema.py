@@ -237,6 +237,11 @@ class Source(_Model):
     article_links: str | None = None  # article: CSS selector of the links to follow from `url`
     comments: PageSelectors | None = None  # article: where the comments are in the page
     empty_after: int = 3 * 86400  # no entries for this long, from a source that had some: failing
+    # About the schools' own area (the town's parents' forum, the local paper): there a short
+    # alias ("St Aidans", "Millbrook Primary") or a titled staff name with an unusual surname
+    # needs nothing more beside it. A one-word alias that is also a place ("Millbrook") still
+    # does: the village is local too.
+    local: bool = False
 
     _name = field_validator("name")(_nonblank)
 

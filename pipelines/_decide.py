@@ -101,6 +101,8 @@ def _weak_schools(wl: Watchlist, scan: PostScan) -> None:
             h.reason += " + corroborated by another mention"
         elif h.school in staff_corroborates:
             h.reason += " + corroborated by a staff mention"
+        elif scan.local and not _place_like(scan.fields[h.field][h.start : h.end]):
+            h.reason += " + local source"
         elif (life := _school_life(scan)) is not None:
             # "St Aidans year 9", "Millbrook pick-up": how local parents name the school. A
             # namesake school placed elsewhere ("St Aidan's in Leeds") was vetoed above.
@@ -149,6 +151,8 @@ def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
                 h.reason += "; post by or to the staff member's own account"
             elif len(colleagues.get(h.school, ())) > 1:
                 h.reason += "; a colleague is named too"
+            elif scan.local and h.staff is not None and not wl.staff_member(h.staff).common:
+                h.reason += "; local source"
             else:
                 scan.reject(h, f"{h.reason} but nothing ties the post to school")
 

@@ -63,6 +63,8 @@ def phrase_rule(label: Label, phrase: str, key: str) -> Rule:
 
 _CHILD = r"(?:son|daughter|child|kid|boy|girl|pupil|student|children|kids|pupils|students)"
 _MY_CHILD = rf"(?:my|our|a|the|his|her|their|one|another|this|that)\s+(?:\w+\s+)?{_CHILD}s?"
+# ... or by age, where harm is done to them ("grabbed my 7 year old"): one group, spliced in.
+_MY_CHILD_AGED = rf"(?:{_MY_CHILD}|(?:my|our|a|his|her|their)\s+\d+\s*(?:yo|y/o|yr old|year old))"
 # A child named as parents do ("my son", "our youngest daughter", "my 9 year old"), not "my
 # coat"; and "her" as a person, not "her coat".
 _KID = (
@@ -88,6 +90,10 @@ RULES: tuple[Rule, ...] = (
        rf"(?:kill|shoot|stab|hurt|attack|batter|beat up|bomb|blow up|burn down|torch)\s+{_TARGET}|"
        r"(?:smash|kick|punch|knock)\s+(?:his|her|their|your)\s+(?:\w+\s+)?(?:face|head|teeth)\s+in|"
        r"knock\s+(?:his|her|their|your)\s+block\s+off|"
+       r"do\s+(?:him|her|them|(?:mr|mrs|ms|miss|sir)\.?\s+\w+)\s+in\b|"
+       r"won'?t\s+be\s+walking\s+away|i\s+know\s+where\s+(?:he|she|they|you)\s+(?:lives?|"
+       r"parks?|drinks?)|(?:waiting|wait)\s+for\s+(?:him|her|them)\s+(?:\w+\s+){0,2}?(?:in|at|"
+       r"outside)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:car\s?park|gates?|house|home)|"
        r"(?:list|hit list)\s+of\s+(?:people|kids|names)\s+(?:\w+\s+){0,3}?(?:going to|gonna|"
        r"wants? to)\s+(?:hurt|kill|shoot|stab|get)",
        "threat of violence", negatable=False),
@@ -98,14 +104,45 @@ RULES: tuple[Rule, ...] = (
        r"(?:bring|brought|bringing|carrying|carried|had|has|with|showed|shows)\s+"
        r"(?:(?:a|his|her|their|a\s+\w+|(?:his|her|their)\s+\w+)\s+)?"
        r"(?:knife|knives|gun|blade|machete|weapon)|(?:threat\w*|want\w*) to shoot|"
-       r"(?:posting|posted|videos?)\s+(?:\w+\s+){0,3}(?:with\s+)?(?:a\s+)?(?:knife|gun|machete)",
+       r"(?:posting|posted|videos?)\s+(?:\w+\s+){0,3}(?:with\s+)?(?:a\s+)?(?:knife|gun|machete)|"
+       r"(?:bring|brought|bringing|carrying|with|got)\s+(?:(?:a|his|her|my|their)\s+)?"
+       r"(?:\w+\s+)?(?:hammer|knuckle[\s-]?dusters?|axe|crowbar|acid)|"
+       r"(?:coming|came|turn(?:ing)? up)\s+with\s+['\"‘“]?(?:tools|weapons|blades)|"
+       r"(?:will|gonna|going to|'ll)\s+(?:burn|blow)\s+(?:down|up)\s+\w+",
        "weapon or attack", negatable=False),
     _r("self_harm", "safeguarding", 0.9, "urgent",
        r"self[\s-]?harm(?:ing|ed)?|suicid(?:e|al)|kill(?:ed|ing)?\s+(?:him|her|my|them)sel(?:f|ves)|"
        r"end (?:his|her|their|my) life|cut(?:ting|s)? (?:him|her|them)sel(?:f|ves)|"
        r"cuts? (?:her|his|their) arms|wants? to die|taken (?:a load of|an overdose|loads of) pills|"
        r"overdos(?:e|ed)|starve (?:him|her|them|my)sel(?:f|ves)|taking (?:\w+\s+)?pills to|"
-       r"(?:doesn'?t|don'?t) want to (?:be here|be alive|live|wake up) any\s?more",
+       r"(?:doesn'?t|don'?t) want to (?:be here|be alive|live|wake up) any\s?more|"
+       # As young people write it: cuts described, not named; pills counted; a farewell.
+       r"(?:arms?|legs?|wrists?|thighs?)\s+(?:are\s+|is\s+)?(?:all\s+)?(?:cut\s+up|"
+       r"covered in (?:cuts|scars)|a mess)|this is what i deserve|i deserve to (?:die|be hurt)|"
+       r"(?:took|taken|taking|swallowed|necked)\s+(?:like\s+|about\s+|around\s+|over\s+)?"
+       r"(?:\d+|loads of|a load of|a handful of|a (?:packet|box|strip) of)\s+(?:\w+\s+)?"
+       r"(?:pills|tablets|paracetamol)|(?:saving|stockpiling|hoarding)\s+(?:up\s+)?"
+       r"(?:\w+\s+){0,2}?(?:tablets|pills|paracetamol)|"
+       r"(?:going|walking|heading)\s+to\s+the\s+(?:railway\s+|motorway\s+)?(?:bridge|tracks|"
+       r"cliffs?)\s+tonight|how many (?:paracetamol|pills|tablets)|"
+       r"(?:jump|jumping|throw (?:my|him|her)self)\s+off\s+(?:the|a)\s+(?:bridge|roof|cliff|"
+       r"multi[\s-]?storey|car park)|(?:got|have|had|keep)\s+(?:the|my)\s+(?:blades?|pills|"
+       r"tablets)\s+(?:\w+\s+)?(?:ready|sorted|saved|hidden)|"
+       r"(?:did|done|doing|cut)\s+my\s+(?:arms?|legs?|wrists?|thighs?)\s+again|"
+       r"long sleeves in (?:summer|the heat|june|july|august)|"
+       r"(?:wrote|written|writing|left)\s+(?:my|the|a)\s+(?:goodbye|suicide|last)\s+"
+       r"(?:notes?|letters?|messages?)|already\s+wr(?:o|i)te?\s+the\s+notes",
+       "self-harm or suicide risk"),
+    # Despair as young people write it. Unlike the acts above, said with a laugh it is a
+    # figure of speech ("kms this homework lol"): the jest check applies.
+    _r("despair", "safeguarding", 0.85, "urgent",
+       r"kms|kill\s?my\s?self|unaliv(?:e|ing)\s+(?:my|him|her|them)sel(?:f|ves)|"
+       r"(?:don'?t|do not|dont|can'?t|cant)\s+see\s+the\s+point\s+(?:any\s?more|in\s+(?:living|"
+       r"going on|anything|being here))|end it all|"
+       r"(?:better off|happier)\s+(?:\w+\s+)?(?:without me|if i (?:just )?(?:disappeared|"
+       r"wasn'?t here|was gone|died|was dead))|"
+       r"(?:not|never)\s+(?:gonna|going to)\s+be\s+(?:here|around)\s+(?:much\s+)?(?:longer|"
+       r"tomorrow)|won'?t\s+be\s+(?:here|around)\s+(?:tomorrow|much longer|by monday|next week)",
        "self-harm or suicide risk"),
     _r("sexual", "safeguarding", 0.9, "urgent",
        r"groom(?:ed|ing)|sexual(?:ly)?\s+(?:abuse|abused|assault(?:ed)?)|molest(?:ed|ing)?|"
@@ -117,7 +154,9 @@ RULES: tuple[Rule, ...] = (
        r"(?:asking|asked|wants?|wanted)\s+(?:her|him|them|(?:my|our|his|her|a|the)\s+(?:\w+\s+)?"
        r"(?:son|daughter|child|kid|boy|girl|lad|pupil)|(?:\w+\s+)?(?:girls|boys|kids|pupils))\s+"
        r"(?:\w+\s+)?to\s+meet(?:\s+up)?|"
-       r"come and see (?:his|my|the) (?:puppies|puppy|kittens?|dog|car|house)",
+       r"come and see (?:his|my|the) (?:puppies|puppy|kittens?|dog|car|house)|"
+       r"(?:photos?|pics|pictures|videos?)\s+(?:of\s+(?:her|him)(?:self)?\s+)?in\s+(?:her|his|"
+       r"their)\s+(?:swimming\s+costume|swimsuit|bikini|underwear|pants|pyjamas|bra)",
        "sexual abuse or grooming"),
     # Grooming as parents describe it without the word: secrecy asked of a child, a "special
     # friend", gifts or numbers passed to a child, meeting up, a stranger online asking a pupil
@@ -176,12 +215,20 @@ RULES: tuple[Rule, ...] = (
        r"(?:my\s+)?dms\s+(?:are\s+)?(?:always\s+)?open|"
        r"(?:message|text|send|dm|snap|whatsapp)\s+me\s+(?:your|privately)|"
        r"(?:personal|private)\s+(?:group\s+chat|snap\w*|insta\w*|whatsapp)|"
-       r"(?:lift|lifts)\s+home|personal (?:phone|number|mobile)",
+       r"(?:lift|lifts)\s+home|personal (?:phone|number|mobile)|"
+       r"(?:in|into)\s+(?:my|his|her)\s+(?:snaps?|dms|inbox)|slid(?:es)?\s+into\s+(?:my|his|her|"
+       r"your)\s+dms|follow(?:ed)?\s+(?:\w+\s+){0,4}?on\s+(?:insta\w*|snap\w*|tiktok)|"
+       r"(?:one[\s-]to[\s-]one|alone)\s+(?:\w+\s+){0,3}?at\s+(?:his|her)\s+(?:house|flat|place)|"
+       r"pick(?:ing|ed)?\s+up\s+(?:a|the|one of the)\s+(?:\w+\s+)?(?:girl|boy|kid|child|pupil)s?"
+       r"\s+(?:\w+\s+){0,10}?in\s+his\s+car",
        "staff–pupil private contact"),
     _r("harm", "safeguarding", 0.85, "urgent",
        r"(?:hit|slapped|punched|kicked|grabbed|shoved|pushed|assaulted|hurt|dragged|restrained)\s+"
-       + _MY_CHILD + "|" + r"(?:hit|slapped|punched|kicked)\s+a\s+(?:child|pupil|kid)|"
-       r"bruises\s+(?:all over|on (?:his|her))|"
+       + _MY_CHILD_AGED + "|" + r"(?:hit|slapped|punched|kicked)\s+a\s+(?:child|pupil|kid)|"
+       r"bruises\s+(?:all over|on (?:his|her))|split lip|black eye|"
+       r"(?:marks|bruises|welts|burns)\s+(?:all\s+)?(?:down|on|over|across)\s+(?:my|his|her|"
+       r"their)\s+(?:back|arms?|legs?|face|neck)|(?:fist|hand)[\s-]sized\s+bruise|"
+       r"(?:used|uses|using)\s+the\s+belt|the\s+belt\s+again|"
        r"(?:his|her) (?:dad|mum|father|mother|stepdad) did it",
        "physical harm to a child"),
     # A child afraid of going home or of a parent or carer: a disclosure, acted on today.
@@ -205,6 +252,12 @@ RULES: tuple[Rule, ...] = (
        r"(?:mum|mam|dad|parents?|step[\s-]?\w+|carers?)(?:'s|\s+has|\s+have)?\s+kicked\s+"
        r"(?:him|her|them)\s+out(?!\s+of\s+the\s+(?:group|game|team))|"
        r"sleeping (?:rough|in (?:a|the) (?:bus shelter|car|park|doorway|tent|street))|"
+       r"(?:slept|sleep|sleeps|sleeping)\s+in\s+(?:the|a)\s+(?:shed|car|garden|garage)|"
+       r"(?:locked|locks)\s+(?:me|him|her|them)\s+out\b|"
+       r"what\s+(?:he|she)\s+did\s+(?:to me|at (?:my|his|her)\s+\w+)|"
+       r"(?:no|nae|without)\s+(?:any\s+)?breakfast\s+(?:\w+\s+){0,3}?(?:again|mornings?|every)|"
+       r"(?:mum|mam|mammy|mummy|dad|daddy)'?s?\s+(?:always\s+)?(?:passed out|off (?:her|his) "
+       r"face|too drunk)|"
        r"(?:daddy|dad|step[\s-]?dad|mum'?s boyfriend)\s+(?:hurts|hits|hit|beats|punched|punches|"
        r"kicks)\s+(?:mummy|mum|mam|my mum|his mum|her mum)",
        "a child afraid of home or of a carer"),
@@ -257,6 +310,7 @@ RULES: tuple[Rule, ...] = (
        r"watch your back|rate (?:the )?(?:girls|year)|called names|name[\s-]?calling|"
        r"pushed (?:over|about|around)|picked on|torment(?:ed|ing|s)?|"
        r"kicked (?:him|her) out of the group|"
+       r"(?:too\s+)?(?:scared|frightened|afraid|terrified)\s+to\s+go\s+(?:in|to school|back)\b|"
        r"kill yourself|kys|go die|"
        r"(?:called|calling|calls|call)\s+(?:him|her|them|me|my\s+\w+)?\s*(?:an?\s+)?(?:names|"
        r"slags?|sluts?|whores?|retards?|pakis?|fag\w*|gay|fat|ugly|losers?|freaks?|weirdos?|"
@@ -286,6 +340,8 @@ RULES: tuple[Rule, ...] = (
        r"locked (?:him|her|them) in|on the (?:railway|train) line|"
        r"injured|injuries|head injury|neglect(?:ed)?|stranger\s+(?:at|near|outside|hanging)|"
        r"drugs?|vap(?:ing|es)|weed|eating disorder|walked out onto|nobody noticed|"
+       r"(?:selling|sold|sells|dealing|passing round)\s+(?:\w+\s+){0,3}?(?:pills|tablets|ket|"
+       r"coke|cocaine|mdma|edibles|pills)|(?:after|from)\s+taking\s+(?:\w+\s+)?(?:pills|tablets)|"
        r"safety issue|safeguarding (?:issue|concern)|health and safety",
        "child safety"),
     _r("images", "safeguarding", 0.7, "high",
@@ -327,7 +383,12 @@ RULES: tuple[Rule, ...] = (
        r"(?:foster|adopted)\s+(?:son|daughter|child|children|kids?)(?:'s|s')?\s+(?:\w+\s+){0,3}?"
        r"(?:name|photo|picture|face)|"
        r"(?:safeguarding|child protection|cp)\s+(?:records?|files?|notes?|reports?)\s+"
-       r"(?:\w+\s+){0,4}?(?:leaked|shared|sent|emailed|posted|lost|left)",
+       r"(?:\w+\s+){0,4}?(?:leaked|shared|sent|emailed|posted|lost|left)|"
+       # A photo captioned with the children's names; a child's home given out.
+       r"(?:from\s+)?left\s+to\s+right|full\s+names\s+(?:are\s+)?in\s+the\s+(?:comments|"
+       r"caption)|tag\s+yourselves|"
+       r"(?:lives|living|stays)\s+(?:at|on)\s+(?:\d+\w?\s+)?\w+\s+(?:road|close|street|avenue|"
+       r"lane|drive|way|crescent|gardens|terrace|place)",
        "pupils' images, names or data shared"),
     # -- reputation_risk: could hurt the school in public ------------------------------------
     # "court" alone is a sports court as often as a law court: only the legal senses count.
@@ -337,7 +398,11 @@ RULES: tuple[Rule, ...] = (
        r"magistrates'?\s+court|lawsuit|sued|suing|tribunal",
        "public scrutiny (legal action)"),
     _r("scrutiny", "reputation_risk", 0.7, "high",
-       r"police|solicitors?|investigat(?:ion|ed|ing)|"
+       # The police at or about the school, not a parent's report of somebody else ("sent the
+       # screenshots to the police" about a stranger online).
+       r"police\s+(?:are\s+|were\s+|have\s+been\s+)?(?:investigat\w+|involved|called\s+(?:to|in)|"
+       r"at\s+the\s+(?:school|gates?)|outside|raid\w*|statement|interview\w*|arrested)|"
+       r"(?:arrested|charged|cautioned)|solicitors?|investigat(?:ion|ed|ing)|"
        r"scandal|cover[\s-]?up|fraud|sacked|fired|suspended|in the (?:news|papers|gazette)|"
        r"(?:has|have) (?:a story|picked it up|covered)|"
        r"journalists?|the press|reporters?|the bbc|special measures|inadequate|"
@@ -387,6 +452,9 @@ RULES: tuple[Rule, ...] = (
        r"coward(?:ly|s)?|spineless|gutless|power[\s-]?(?:mad|hungry|trip)|(?:tin[\s-]?pot\s+)?"
        r"dictators?|jobsworths?|chancers?|cowboys|crooks?|crooked|corrupt(?:ion)?|bent|dodgy|"
        r"heartless|shameless|spiteful|vindictive|petty|smug|snobb(?:y|ish)|snobs|cliquey|"
+       r"(?:is|was|are|a|such a|total|complete)\s+(?:\w+\s+)?bull(?:y|ies)|"
+       r"bull(?:y|ies)\s+(?:the\s+|other\s+|its\s+)?(?:staff|teachers|colleagues|parents)|"
+       r"bullying culture|"
        r"two[\s-]?faced|hypocrit(?:e|es|ical)|condescending|patronising|unprofessional|"
        r"inept|incompetence|negligen(?:t|ce)|out of (?:their|his|her) depth|asleep at the wheel|"
        r"(?:couldn'?t|could not) care less|(?:don'?t|doesn'?t) (?:give a|care about (?:the )?"
@@ -504,7 +572,8 @@ HYPERBOLE = _pair(
         r"bullying (?:awareness|week|policy|prevention)|e[\s-]?safety|online safety|"
         r"stranger danger|(?:police|fire) (?:visit(?:ed)?|officers? visited|came to talk)|"
         r"(?:be )?the death of me|hurt myself laughing|death scene|knife crime awareness|"
-        r"police liaison|photo finish|"
+        r"police liaison|photo finish|(?:glue|nerf|water|staple|bubble|foam|toy|cap|paint|"
+        r"massage|grease|starting|start(?:er|ing))[\s-]guns?|"
         # A threat over a trifle: "she's going to kill him if he forgets his PE kit again".
         r"kill\s+(?:him|her|me|you|them|us)['\"”]?\s+if\s+(?:he|she|i|you|they|we)\s+(?:\w+\s+){0,2}?"
         r"(?:forgets?|forgot|loses?|lost|eats?|ate|is late|are late|leaves?|drops?|breaks?)|"
@@ -581,6 +650,17 @@ STAFF_NEGATIVE = re.compile(
     ),
     re.I,
 )
+# Bullying between adults (a head who bullies staff, "Mrs X is a bully"): reputation risk and
+# the model's to weigh, not a risk to a child. Looked for only where the bullying rule fired.
+ADULT_BULLIED = re.compile(
+    r"(?:mr|mrs|ms|miss|dr|sir|head(?:teacher)?|teacher|principal|deputy|management|"
+    r"leadership|senco|governors?)\.?\s+(?:\w+\s+)?(?:is|was|'s|are|were)\s+(?:a|an|such a|"
+    r"the|total|complete|just)?\s*(?:\w+\s+)?bull(?:y|ies)\b|"
+    r"bull(?:y|ies|ied|ying)\s+(?:the\s+|other\s+|its\s+|their\s+)?(?:staff|teachers|"
+    r"colleagues|parents|adults|mums|dads|governors|the\s+office)\b|"
+    r"(?:workplace|staff(?:room)?|management)\s+bullying",
+    re.I,
+)
 # A post that describes private contact shows staff conduct when it is a member of staff's.
 STAFF_WORD = re.compile(
     _B.format(
@@ -601,6 +681,21 @@ STAFF_SOCIAL = re.compile(
         r"add(?:ed|ing|s)? (?:me|him|her|them|pupils|kids)|group ?chats?|"
         r"private (?:chat|server|account)"
     ),
+    re.I,
+)
+# Children named in full, in a list ("well done to Alfie Morgan, Evie Hart and Maisie Cole"):
+# pupils' names posted. Case matters (a name is capitalised), so this runs on the post as
+# written, not on the rules' lower-cased text; and only in a post about children (CHILDREN).
+_FULL_NAME = (
+    r"(?!(?:Mr|Mrs|Ms|Miss|Dr|Sir|St|The|Year|Team|Class)\b)"
+    r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+)
+NAME_LIST = re.compile(
+    rf"(?<![\w']){_FULL_NAME}(?:\s*(?:\([^)]{{0,40}}\))?\s*(?:,|&|\band\b)\s*{_FULL_NAME}){{2,}}"
+)
+CHILDREN = re.compile(
+    r"(?<!\w)(?:year\s?\d{1,2}s?|y\d{1,2}s?|pupils|children|kids|lads|girls|boys|squad|team|"
+    r"class|stars|superstars|runners|players|readers|winners|little ones)(?!\w)",
     re.I,
 )
 # A laugh or "only joking" beside a threat; and words that say the writer means it.
@@ -639,7 +734,15 @@ SARCASTIC_PRAISE_AT = len(RULES) + 1
 FINDERS: tuple[Finder, ...] = tuple(Finder(p.pattern) for p in GATED)
 # The same for the searches over a whole post (title and text), which on a long page cost `re`
 # a try at every position: RE2 says where each may start (case-insensitive, like the pattern).
-ASKING_AT, WORK_TALK_AT, STAFF_NEGATIVE_AT, STAFF_WORD_AT, STAFF_SOCIAL_AT = (
+(
+    ASKING_AT,
+    WORK_TALK_AT,
+    STAFF_NEGATIVE_AT,
+    STAFF_WORD_AT,
+    STAFF_SOCIAL_AT,
+    NAME_LIST_AT,
+    CHILDREN_AT,
+) = (
     Finder(("(?i)" if rx.flags & re.I else "") + rx.pattern)
-    for rx in (ASKING, WORK_TALK, STAFF_NEGATIVE, STAFF_WORD, STAFF_SOCIAL)
+    for rx in (ASKING, WORK_TALK, STAFF_NEGATIVE, STAFF_WORD, STAFF_SOCIAL, NAME_LIST, CHILDREN)
 )

@@ -75,6 +75,7 @@ class PostScan:
     excluded: list[tuple[Field, int, int, int, str]] = field(default_factory=list)
     locations: dict[int, list[tuple[Field, int, int, str]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    local: bool = False  # from a source marked `local` (config.schema.Source)
 
     def reject(self, hit: Hit, why: str) -> None:
         hit.rejected = why

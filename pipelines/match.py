@@ -86,6 +86,7 @@ class Watchlist:
     def __init__(self, cfg: Config, nicknames: Nicknames) -> None:
         self.schools = [s.name for s in cfg.schools]
         self.location_needed = [bool(s.location_terms) for s in cfg.schools]
+        self.local_sources = frozenset(s.name for s in cfg.sources if s.local)
         self._location_keys = [[keys_of(t) for t in s.location_terms] for s in cfg.schools]
         self.nicknames = nicknames
         self.staff: list[_Staff] = []
@@ -355,7 +356,7 @@ class Watchlist:
         return list(dict.fromkeys(out))  # rewrites of one name can give the same candidate
 
     def _scan(self, post: Post) -> PostScan:
-        scan = PostScan()
+        scan = PostScan(local=bool(post.source) and post.source in self.local_sources)
         for fld in FIELDS:
             text = getattr(post, fld) or ""
             if not text:

@@ -17,7 +17,6 @@ training part; the test parts are read once, after, to report.
 from __future__ import annotations
 
 import math
-import sys
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -163,11 +162,25 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["--cv"]:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m pipelines.training",
+        description="rebuild the shipped model, or cross-validate on the shipped training part",
+    )
+    ap.add_argument("model", nargs="?", type=Path, default=SHIPPED_MODEL,
+                    help=f"where to write the model (default: {SHIPPED_MODEL})")  # fmt: skip
+    ap.add_argument("--cv", nargs="?", type=int, const=0, default=None, metavar="WORST",
+                    help="5-fold cross-validation instead; show WORST of the misses")  # fmt: skip
+    args = ap.parse_args(argv)
+    if args.cv is not None:
         report = cross_validate(read_examples(SHIPPED_TRAIN), load_config(EXAMPLE_CONFIG))
-        print("\n".join(format_report(report, int(sys.argv[2]) if len(sys.argv) > 2 else 0)))
-        sys.exit(0)
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SHIPPED_MODEL
-    m = train_shipped(target)
-    print(f"wrote {target}: {m.meta}")
+        print("\n".join(format_report(report, args.cv)))
+        return
+    m = train_shipped(args.model)
+    print(f"wrote {args.model}: {m.meta}")
+
+
+if __name__ == "__main__":
+    main()

@@ -149,7 +149,7 @@ def test_a_schools_ignored_phrase_is_never_evidence(tuned: Analyser) -> None:
 
 
 def test_a_schools_threshold_moves_a_label(tuned: Analyser) -> None:
-    post = Post(text="Parents evening at Millbrook C of E Primary felt a little short this year.")
+    post = Post(text="Parents evening at Millbrook C of E Primary felt a bit rushed this year.")
     assert "parental_complaint" in tuned.analyse(post).labels  # this school hears mild grumbles
     default = Analyser(load_config_text(_TUNED.replace("parental_complaint: 0.2", "")))
     assert "parental_complaint" not in default.analyse(post).labels

@@ -82,7 +82,9 @@ def test_relative_sqlite_path_resolves_against_the_config_folder(tmp_path: Path)
 def test_postgres_url_uses_psycopg3() -> None:
     from config import load_config_text
 
-    cfg = load_config_text("schools: [{name: Alderbrook Academy}]\nstorage: postgresql://sw@db.local/sw\n")
+    cfg = load_config_text(
+        "schools: [{name: Alderbrook Academy}]\nstorage: postgresql://sw@db.local/sw\n"
+    )
     assert cfg.database_url == "postgresql+psycopg://sw@db.local/sw"
 
 

@@ -185,6 +185,30 @@ def test_notes_say_why_a_short_alias_was_rejected(watchlist: Watchlist) -> None:
     assert any("needs location or school context" in n for n in notes)
 
 
+def test_a_local_source_lets_a_short_alias_stand_alone(watchlist: Watchlist) -> None:
+    """On a source marked `local` (the town's forum) "Millbrook Primary" alone is the school;
+    from anywhere else, or from no source, it still needs a place or school words."""
+    text = "Avoid Millbrook Primary. Just avoid."
+    [m] = watchlist.find(Post(text=text, source="parents-forum"))
+    assert m.text == "Millbrook Primary" and m.reason.endswith("+ local source")
+    assert watchlist.find(Post(text=text, source="somewhere-else")) == []
+    assert watchlist.find(Post(text=text)) == []
+
+
+def test_a_local_source_does_not_make_a_village_the_school(watchlist: Watchlist) -> None:
+    text = "Lovely walk from Millbrook over the hill this morning."
+    post = Post(text=text, source="parents-forum")
+    assert watchlist.find(post) == []
+
+
+def test_a_local_source_ties_an_unusual_staff_name_only(watchlist: Watchlist) -> None:
+    [m] = watchlist.find(Post(text="Mrs Adeyemi is a legend", source="parents-forum"))
+    assert m.name == "Grace Adeyemi" and m.reason.endswith("; local source")
+    assert watchlist.find(Post(text="Mrs Adeyemi is a legend")) == []
+    # Price is a common surname: a Mr Price on the town forum is anyone's Mr Price.
+    assert watchlist.find(Post(text="Mr Price is a legend", source="parents-forum")) == []
+
+
 def test_notes_name_the_exclusion(watchlist: Watchlist) -> None:
     text = "Millbrook Garden Centre Millbrook Church of England Primary School"
     mentions, notes = watchlist.find_explained(Post(text="Millbrook Garden Centre"))
