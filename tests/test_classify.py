@@ -180,19 +180,23 @@ def test_hyperbole_fixtures_are_never_urgent(analyser: Analyser) -> None:
 
 
 def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
-    """A guard against falling back, not the bar: on the blind held-out part (`t4-`, classifier
-    alone: posts labelled relevant that the matcher finds) safeguarding was measured at recall
-    0.845, precision 0.870 (issue 4 asks for recall >= 0.95 at precision >= 0.8: not met yet).
-    A change that loses ground here fails; a change that gains should raise these floors."""
+    """A guard against falling back, not the bar: on the blind held-out part (`t5-`, 200 posts)
+    safeguarding was measured, classifier alone (posts labelled relevant that the matcher
+    finds), at recall 0.857, precision 0.824; end to end (every post labelled relevant: a post
+    the matcher misses is a miss) at recall 0.792. Issue 4 asks for recall >= 0.95 at precision
+    >= 0.8: not met yet. A change that loses ground here fails; one that gains should raise
+    these floors."""
     from pipelines.examples import SHIPPED_TEST, read_examples
     from pipelines.scoring import score
 
     a = Analyser(load_config(EXAMPLE))
     pairs = [(ex, a.analyse(ex.post())) for ex in read_examples(SHIPPED_TEST)]
-    report = score([(ex, an) for ex, an in pairs if ex.relevant and an.relevant])
-    sg = report.labels["safeguarding"]
-    assert sg.support >= 50
-    assert sg.recall >= 0.84 and sg.precision >= 0.86, (sg.recall, sg.precision)
+    alone = score([(ex, an) for ex, an in pairs if ex.relevant and an.relevant])
+    sg = alone.labels["safeguarding"]
+    assert sg.support >= 45
+    assert sg.recall >= 0.85 and sg.precision >= 0.82, (sg.recall, sg.precision)
+    end_to_end = score([(ex, an) for ex, an in pairs if ex.relevant]).labels["safeguarding"]
+    assert end_to_end.recall >= 0.79, end_to_end.recall
 
 
 def test_the_same_post_gets_the_same_verdict_whatever_the_hash_seed() -> None:
