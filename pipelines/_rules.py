@@ -400,9 +400,14 @@ RULES: tuple[Rule, ...] = (
     _r("scrutiny", "reputation_risk", 0.7, "high",
        # The police at or about the school, not a parent's report of somebody else ("sent the
        # screenshots to the police" about a stranger online).
-       r"police\s+(?:are\s+|were\s+|have\s+been\s+)?(?:investigat\w+|involved|called\s+(?:to|in)|"
+       r"police\s+(?:are\s+|were\s+|have\s+been\s+)?(?:investigat\w+|involved|called|presence|"
        r"at\s+the\s+(?:school|gates?)|outside|raid\w*|statement|interview\w*|arrested)|"
        r"(?:arrested|charged|cautioned)|solicitors?|investigat(?:ion|ed|ing)|"
+       # How the local paper reports trouble at a school.
+       r"officers\s+(?:attended|were called|are patrolling|patrolled)|inquest|"
+       r"apologi[sz](?:es|ed)\s+(?:after|over|for)|(?:parents|families)'?\s+(?:anger|fury|"
+       r"outrage)|(?:anger|fury|outrage|concern)\s+(?:as|after|over)\s+(?:\w+\s+){0,3}?"
+       r"(?:school|academy|primary|pupils?|head)|"
        r"scandal|cover[\s-]?up|fraud|sacked|fired|suspended|in the (?:news|papers|gazette)|"
        r"(?:has|have) (?:a story|picked it up|covered)|"
        r"journalists?|the press|reporters?|the bbc|special measures|inadequate|"
@@ -420,7 +425,12 @@ RULES: tuple[Rule, ...] = (
        r"(?:stole|stealing|nicked|nicking|embezzl\w+)|impersonat\w+|"
        r"(?:using|uses|used) the (?:school'?s |academy'?s )?(?:name|logo|badge|crest)|"
        r"not the (?:real|school'?s|official)|"
-       r"(?:isn'?t|not) (?:affiliated|official|from the school)",
+       r"(?:isn'?t|not) (?:affiliated|official|from the school)|"
+       # How a teacher is said to treat children: insulted, shouted down, told they are nothing.
+       r"(?:shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|swore|swears|swearing)\s+at\s+(?:him|her|"
+       r"them|kids|children|pupils|(?:my|our)\s+\w+|\w+[\s-]year[\s-]olds)|"
+       r"smell(?:s|ing|ed)?\s+of\s+(?:drink|alcohol|booze)|(?:won'?t|never|not)\s+amount\s+to|"
+       r"humiliat(?:ed|ing|es)\s+(?:him|her|them|my|our)",
        "allegation or misuse of the school's name"),
     # Swearing at, insulting or using slurs about someone: abusive if it is about the school or
     # its staff (nearness decides). Swearing for emphasis ("bloody brilliant") is left to the

@@ -97,6 +97,7 @@ URGENT_NEAR = 0.6  # an alarming phrase weighs at least this (it is near the men
 MODEL_URGENT = 0.6
 MODEL_SURE = 0.9
 _PLAYFUL = frozenset({"hyperbole", "jest"})
+_ALLEGED = frozenset({"contact", "grooming", "sexual"})  # staff named: an allegation
 _JESTABLE = frozenset({"threat", "despair"})  # rules a laugh turns into a figure of speech
 _SERIOUS = frozenset({"safeguarding", "reputation_risk", "staff_conduct"})
 DEFAULT_MODEL_NAME = "classifier-model.json"
@@ -325,6 +326,13 @@ class Classifier:
             or STAFF_WORD_AT.search(STAFF_WORD, body, bbody) is not None
         )
         contact = bool(staff) or (bool(contact_seen) and staff_named)
+        if staff_named and not staff:
+            # Private contact or grooming told of a member of staff is an allegation of
+            # misconduct against them: reputation risk too (LABELLING.md), not only a DSL matter.
+            said = next((x for x in signals if x.key in _ALLEGED), None)
+            if said is not None:
+                signals.append(Signal("reputation_risk", 0.7, "high", "alleged of a member of "
+                                      "staff", said.text, "staff_alleged", said.near))  # fmt: skip
         # Staff conduct is who wrote it, or staff and pupils in touch on social media: any
         # post by staff, or one naming staff and a social app, lets the model weigh it.
         social = staff_named and STAFF_SOCIAL_AT.search(STAFF_SOCIAL, body, bbody) is not None
