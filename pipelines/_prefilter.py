@@ -15,7 +15,7 @@ always run: slower, never different.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 try:
@@ -66,26 +66,37 @@ def loosen(pattern: str) -> str:
     return "".join(out)
 
 
-def _group_end(pattern: str, i: int) -> int:
-    """The index just after the group that opens at `i` (escapes and classes respected)."""
-    depth, in_class = 0, False
+def _walk(pattern: str, i: int = 0) -> Iterator[tuple[int, str, bool]]:
+    """(index, token, inside a character class) for each token of `pattern` from `i`: an
+    escape with what it escapes, or one character. A class's "[" is outside it, its "]" inside."""
+    in_class = False
     while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
+        if pattern[i] == "\\":
+            yield i, pattern[i : i + 2], in_class
             i += 2
             continue
+        c = pattern[i]
+        yield i, c, in_class
         if in_class:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-        elif c == "(":
+        i += 1
+
+
+def _group_end(pattern: str, i: int) -> int:
+    """The index just after the group that opens at `i` (escapes and classes respected)."""
+    depth = 0
+    for j, tok, in_class in _walk(pattern, i):
+        if in_class:
+            continue
+        if tok == "(":
             depth += 1
-        elif c == ")":
+        elif tok == ")":
             depth -= 1
             if depth == 0:
-                return i + 1
-        i += 1
-    return i
+                return j + 1
+    return len(pattern)
 
 
 class Gate:
@@ -165,29 +176,24 @@ def exact(pattern: str) -> str | None:
         return None
     inner = pattern[len(_B_OPEN) : -len(_B_CLOSE)]
     out: list[str] = []
-    i, in_class = 0, False
-    while i < len(inner):
-        c = inner[i]
-        if c == "\\":
-            e = inner[i + 1 : i + 2]
+    for i, tok, in_class in _walk(inner):
+        if tok[0] == "\\":
+            e = tok[1:]
             if e == "s":
                 out.append(_PY_PY_SPACE if in_class else f"[{_PY_PY_SPACE}]")
             elif e in ("w", "W", "d", "D", "b", "B") or (e and not e.isalnum()):
-                out.append(inner[i : i + 2])
+                out.append(tok)
             else:
                 return None  # \S, \A, \Z, a back-reference, an escape RE2 may read otherwise
-            i += 2
             continue
         if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
+            pass
+        elif tok == "[":
             if inner.startswith("[]", i) or inner.startswith("[^]", i):
                 return None  # a "]" first in a class: rare, and read differently by RE2
-        elif c in "^$" or inner.startswith("(?", i) and not inner.startswith("(?:", i):
+        elif tok in "^$" or inner.startswith("(?", i) and not inner.startswith("(?:", i):
             return None  # an anchor, a lookaround, a named group or inline flags
-        out.append(c)
-        i += 1
+        out.append(tok)
     return f"(?:{''.join(out)})(?:\\W|\\z)"
 
 
