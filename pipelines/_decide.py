@@ -188,7 +188,6 @@ _OF_SCHOOL = re.compile(
 )
 
 
-
 def _place_like(said: str) -> bool:
     """One word, not an acronym ("Millbrook", not "MCEPS"): as likely the village as its
     school, so a place named beside it tells them apart no better than nothing; school life

@@ -124,6 +124,7 @@ MORE_SCHOOL_LIFE = re.compile(
     re.IGNORECASE,
 )
 
+
 class Token(NamedTuple):  # a tuple: posts have hundreds of tokens, so it must be cheap to make
     start: int
     end: int

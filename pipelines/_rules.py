@@ -341,7 +341,7 @@ RULES: tuple[Rule, ...] = (
        r"injured|injuries|head injury|neglect(?:ed)?|stranger\s+(?:at|near|outside|hanging)|"
        r"drugs?|vap(?:ing|es)|weed|eating disorder|walked out onto|nobody noticed|"
        r"(?:selling|sold|sells|dealing|passing round)\s+(?:\w+\s+){0,3}?(?:pills|tablets|ket|"
-       r"coke|cocaine|mdma|edibles|pills)|(?:after|from)\s+taking\s+(?:\w+\s+)?(?:pills|tablets)|"
+       r"coke|cocaine|mdma|edibles)|(?:after|from)\s+taking\s+(?:\w+\s+)?(?:pills|tablets)|"
        r"safety issue|safeguarding (?:issue|concern)|health and safety",
        "child safety"),
     _r("images", "safeguarding", 0.7, "high",

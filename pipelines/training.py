@@ -16,6 +16,7 @@ training part; the test parts are read once, after, to report.
 
 from __future__ import annotations
 
+import argparse
 import math
 import zlib
 from collections import Counter
@@ -163,8 +164,6 @@ def _logit(p: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import argparse
-
     ap = argparse.ArgumentParser(
         prog="python -m pipelines.training",
         description="rebuild the shipped model, or cross-validate on the shipped training part",
