@@ -52,6 +52,9 @@ def _vetoes(wl: Watchlist, scan: PostScan) -> None:
             scan.reject(
                 h, f"placed in {h.placed!r}, not one of the school's location terms: a namesake"
             )
+        elif h.namesake is not None and wl.location_needed[h.school]:
+            scan.reject(h, f"followed by {h.namesake!r}, which the school's names never say: "
+                        "a namesake")  # fmt: skip
     # What is inside a namesake is the namesake too: "St Mary's CE" in "St Mary's CE Primary
     # School in Yate".
     vetoed = [h for h in scan.hits if h.kind == "school" and h.rejected]
@@ -173,7 +176,11 @@ _CHILD_AT = re.compile(
     r"(?:(?:first|last)\s+(?:day|week|term|year)\s+at|sent\s+home\s+from|"
     r"(?:came|come|comes|coming|got|gets)\s+(?:home\s+from|out\s+of)|"
     r"(?:going|go|goes|went)\s+back\s+to|(?:get|got|getting)\s+(?:in|into)|"
-    r"(?:a\s+)?places?\s+(?:at|for)|(?:applied|apply|applying)\s+(?:to|for))\s+(?:the\s+)?$|"
+    r"(?:a\s+)?places?\s+(?:at|for)|(?:applied|apply|applying)\s+(?:to|for)|"
+    # Getting in or not, and a family taking it up with the school.
+    r"(?:didn'?t|did\s+not|never)\s+get(?:\s+in(?:to)?)?|appeals?\s+(?:for|to|against)|"
+    r"(?:told|e-?mailed|rang|phoned|contacted|complained\s+to|wrote\s+to|"
+    r"reported\s+(?:it|this|him|her|them)\s+to))\s+(?:the\s+)?$|"
     r"(?:shoot|blow|burn|bomb|torch|attack)(?:ing)?\s+(?:up\s+|down\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -183,7 +190,9 @@ _OF_SCHOOL = re.compile(
     r"prom|u1\ds?|under[\s-]?1\ds?|reports?|leadership|head|slt|governors|newsletter|logo|"
     r"crest|pe|sports\s+day|staff\s?room|admissions?|catchment|open\s+(?:day|evening)|"
     r"nativity|harvest\s+festival|book\s+week|reading\s+scheme|eco\s+club|children|"
-    r"students|memes?)\b",
+    r"students|memes?|(?:christmas|summer|spring|winter|easter)\s+(?:fair|fayre|fete|fête)|"
+    r"drama|choir|orchestra|(?:\w+\s+)?team|squad|keeper|(?:\w+\s+)?department|"
+    r"sixth\s+form|ptf?a|trips?|(?:holiday|breakfast|after[\s-]school)\s+club)\b",
     re.IGNORECASE,
 )
 
@@ -208,6 +217,11 @@ def _school_life(scan: PostScan) -> str | None:
         after = _OF_SCHOOL.match(text, h.end)
         if before or after:
             return (before or after).group().strip()  # type: ignore[union-attr]
+        # "St Aidans School", "Millbrook Primary School" (not "Millbrook School": as likely
+        # any school in a place of that name).
+        said = text[h.start : h.end].split()
+        if said[-1].lower() in ("school", "academy") and not _place_like(" ".join(said[:-1])):
+            return said[-1]
     for fld, text in scan.fields.items():
         if fld == "author":
             continue

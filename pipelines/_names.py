@@ -97,7 +97,7 @@ SURNAME_PARTICLES = frozenset(
 SCHOOL_CONTEXT = re.compile(
     r"\b(?:schools?|teach(?:er|ers|ing)|class(?:es|room|rooms)?|pupils?|students?|"
     r"head\s?teachers?|head\s?(?:master|mistress)|deputy\s+head|head\s+of\s+(?:year|science|"
-    r"maths|english|department|pe)|year\s?\d{1,2}s?|reception\s+class|nursery|pta|parents|"
+    r"maths|english|department|pe)|year\s?\d{1,2}s?|reception\s+class|nursery|pta|parents?(?!\s+compan)|"
     r"parents'?\s+evening|pick[\s-]?up|drop[\s-]?off|playground|homework|uniform|assembly|"
     r"senco|ehcp|ofsted|detention|exclusion|sports\s+day|nativity|lessons?|"
     r"safeguarding|dsl|governors?|academy|primary|inset|sats|gcses?|a-levels?|curriculum|"
@@ -120,7 +120,17 @@ MORE_SCHOOL_LIFE = re.compile(
     r"bumped\s+head|world\s+book\s+day|book\s+week|harvest\s+festival|"
     r"(?:christmas|halloween|school)\s+(?:play|concert|disco)|open\s+(?:day|evening)|"
     r"admissions|catchment|unauthori[sz]ed\s+absence|attendance|class\s?dojo|dojo|"
-    r"parentpay|tapestry|tag\s+rugby|in\s+reception|(?:our|my)\s+year)\b",
+    r"parentpay|tapestry|tag\s+rugby|in\s+reception|(?:our|my)\s+year|(?-i:SEND?)|"
+    r"(?:son|daughter|child|kid|boy|girl)'?s\s+(?:year|class|form)|members?\s+of\s+staff|"
+    r"(?:maths|english|science|music|drama|art|history|geography|languages|mfl|pe|re|"
+    r"computing|sen|learning\s+support)\s+department|"
+    r"(?:drama|chess|coding|holiday|homework|lunchtime|art|eco|gardening|craft|lego|"
+    r"science|book)\s+club|(?:dining|lunch|school)\s+hall|lost\s+property|"
+    r"(?:breaks?|broke|breaking)\s+up\s+(?:on|for|early|at)|off[\s-]?roll(?:ing|ed)?|"
+    r"home[\s-]?educat\w*|(?:carol|leavers'?|end\s+of\s+term)\s+(?:service|assembly|disco|"
+    r"concert|play)|non[\s-]?uniform|dress[\s-]?up\s+day|book\s+characters?|"
+    r"(?:at|outside|by|near)\s+the\s+(?:school\s+)?gates?|"
+    r"(?:admissions?|school\s+place)\s+appeals?|(?:lost|won|win|lose)\s+(?:our|my|the|an?)\s+appeal)\b",
     re.IGNORECASE,
 )
 

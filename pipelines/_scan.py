@@ -58,6 +58,7 @@ class Hit:
     tied: bool = False  # a handle or configured alias: ties the post to the school by itself
     context: bool = False  # written with a job title ("Headteacher Nadia Rahman")
     placed: str | None = None  # "in Bath" after a school name: the place
+    namesake: str | None = None  # "RC Primary" after "St Aidan's": a kind the school is not
     rejected: str | None = None  # why it is not a mention; None when it is one
 
     def overlaps(self, other: Hit) -> bool:

@@ -159,6 +159,30 @@ _NOT_PLACES = frozenset(
 ) | TITLES  # fmt: skip
 
 
+# A school's kind written after its name: "St Aidan's *RC Primary*" is not St Aidan's Catholic
+# Academy. "School" is left out: people write it after any school's name.
+_KIND_WORDS = (_SCHOOL_TYPE | DENOMINATION_WORDS | {"church", "chapel", "parish", "roman"}) - {
+    "school"
+}
+_SAME_KIND = {"rc": "catholic", "roman": "catholic", "cofe": "england", "ce": "england"}
+
+
+def own_kind_words(phrases: list[Phrase]) -> frozenset[str]:
+    """The kind words a school's own names use, in the form `other_kind` compares."""
+    return frozenset(_SAME_KIND.get(k, k) for ph in phrases for k in ph.keys)
+
+
+def other_kind(keys: list[str], own: frozenset[str]) -> str | None:
+    """The first kind word among the school words that follow a school's name (`keys`, up to
+    the first word that is not a school word) that the school's own names never use."""
+    for k in keys:
+        if k not in GENERIC_SCHOOL_WORDS and k not in ("chapel", "parish"):
+            return None
+        if k in _KIND_WORDS and _SAME_KIND.get(k, k) not in own:
+            return k
+    return None
+
+
 def placed_at(text: str, end: int) -> str | None:
     """The place a school mention ending at `end` is put in ("in Bath" -> 'Bath'), if any."""
     m = _PLACED.match(text, end)

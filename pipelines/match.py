@@ -61,7 +61,7 @@ from pipelines._scan import (
     drop_overlaps,
     merge_same_evidence,
 )
-from pipelines._school import Phrase, placed_at, school_phrases
+from pipelines._school import Phrase, other_kind, own_kind_words, placed_at, school_phrases
 from pipelines.post import Field, Mention, Post
 
 _ALL_TITLES = TITLES | ROLE_TITLES
@@ -96,8 +96,18 @@ class Watchlist:
         self._vocab: set[str] = set()  # every key a phrase or name can start/contain
         fuzzy_words: set[str] = set()
         longest = 12
+        self._own_kind: list[frozenset[str]] = []  # kind words each school's names use
+        # The schools' own @handles, for accounts named after them ("@StAidansAcad_Official").
+        self._school_handles: list[tuple[str, Phrase]] = []
         for si, school in enumerate(cfg.schools):
-            for ph in school_phrases(si, school.name, school.aliases):
+            phrases = school_phrases(si, school.name, school.aliases)
+            self._own_kind.append(own_kind_words(phrases))
+            self._school_handles += [
+                (ph.keys[0], ph)
+                for ph in phrases
+                if ph.label.startswith("@") and len(ph.keys) == 1 and len(ph.keys[0]) >= 6
+            ]
+            for ph in phrases:
                 self._add_phrase(ph)
                 if ph.fuzzy:
                     fuzzy_words.update(
@@ -217,6 +227,13 @@ class Watchlist:
         self._fuzzy_cache[word] = found
         return found
 
+    def _look_alike(self, word_key: str) -> Phrase | None:
+        """The school handle a longer handle begins with ("staidansacad_official"), if any."""
+        for k, ph in self._school_handles:
+            if len(word_key) > len(k) and word_key.replace("_", "").startswith(k):
+                return ph
+        return None
+
     def _reach(self, raw: str) -> tuple[int, int] | None:
         """How far before and after the text word `raw` a match through it may reach: a
         phrase's first word reaches forward, a surname's last word back. None: not watched."""
@@ -225,6 +242,8 @@ class Watchlist:
             keys.append(key(raw[:-2]))
         parts = camel_parts(Token(0, len(raw), raw, keys[0], keys[0]))
         before = after = -1
+        if self._look_alike(keys[0]) is not None:
+            before, after = 1, 4
         for k in keys + [p.key for p in parts]:
             for c, _ in self._candidates(k):
                 if c in self._phrases:
@@ -384,6 +403,15 @@ class Watchlist:
                 continue
             if any(h.start <= tok.start - 1 and tok.end <= h.end for h in scan.hits[before:]):
                 continue  # the whole tag is a configured one
+            like = self._look_alike(tok.key) if text[tok.start - 1] == "@" else None
+            if like is not None:
+                # An account named after the school's own: the school's, a club's or a fake
+                # one (misuse of its name); about the school whichever it is.
+                scan.hits.append(
+                    Hit("school", like.owner, self.schools[like.owner], fld, tok.start - 1,
+                        tok.end, 100.0, f"handle @{tok.raw} named after {like.label}", True)
+                )  # fmt: skip
+                continue
             parts = camel_parts(tok)
             if parts:
                 first = len(scan.hits)
@@ -457,11 +485,20 @@ class Watchlist:
             if j < len(tokens) and tokens[j].key in ("school", "academy"):
                 if PHRASE_GAP.fullmatch(text, tokens[j - 1].end, tokens[j].start):
                     end = tokens[j].end
+                    j += 1
             what = "school name" if ph.label == self.schools[ph.owner] else f"alias {ph.label!r}"
             hit = Hit("school", ph.owner, self.schools[ph.owner], fld, start, end, score,
                       what + typo, ph.strong)  # fmt: skip
             if ph.placeable and not tag:
                 hit.placed = placed_at(text, end)
+                if not ph.strong:
+                    after: list[str] = []
+                    while j < len(tokens) and len(after) < 4:
+                        if not PHRASE_GAP.fullmatch(text, tokens[j - 1].end, tokens[j].start):
+                            break
+                        after.append(tokens[j].key)
+                        j += 1
+                    hit.namesake = other_kind(after, self._own_kind[ph.owner])
             scan.hits.append(hit)
             return
         person = self.staff[ph.owner]
