@@ -38,6 +38,7 @@ from pipelines._rules import (
     CHILDREN_AT,
     EYE_ROLL,
     FINDERS,
+    GAME_TALK,
     GATE,
     HYPERBOLE,
     HYPERBOLE_AT,
@@ -96,7 +97,7 @@ URGENT_NEAR = 0.6  # an alarming phrase weighs at least this (it is near the men
 # Cross-validated on the training part: urgent recall 0.77 -> 0.85 for one more false urgent.
 MODEL_URGENT = 0.6
 MODEL_SURE = 0.9
-_PLAYFUL = frozenset({"hyperbole", "jest"})
+_PLAYFUL = frozenset({"hyperbole", "jest", "game"})
 _ALLEGED = frozenset({"contact", "grooming", "sexual"})  # staff named: an allegation
 _JESTABLE = frozenset({"threat", "despair"})  # rules a laugh turns into a figure of speech
 _SERIOUS = frozenset({"safeguarding", "reputation_risk", "staff_conduct"})
@@ -314,13 +315,15 @@ class Classifier:
         bbody = body.encode("ascii") if body.isascii() else None
         if "?" in body and ASKING_AT.search(ASKING, body, bbody):
             cues.add("asking")
+        if GAME_TALK.search(body):
+            cues.add("game")
         staff = self._staff_conduct(body, bbody, mentions)
         signals.extend(staff)
         names = NAME_LIST_AT.search(NAME_LIST, body, bbody)
         if names is not None and CHILDREN_AT.search(CHILDREN, body, bbody) is not None:
             signals.append(Signal("safeguarding", 0.75, "high", "pupils named in full",
                                   names.group(), "pupils_named"))  # fmt: skip
-        contact_seen = [s for s in signals if s.key == "contact"]
+        contact_seen = [s for s in signals if s.key in ("contact", "following")]
         staff_named = (
             any(m.kind == "staff" and m.field != "author" for m in mentions)
             or STAFF_WORD_AT.search(STAFF_WORD, body, bbody) is not None
@@ -341,7 +344,7 @@ class Classifier:
         may_be_staff = contact or social
         if contact and not staff:
             for s in contact_seen:
-                signals.append(Signal("staff_conduct", s.weight, "urgent", "staff–pupil contact",
+                signals.append(Signal("staff_conduct", s.weight, s.floor, "staff–pupil contact",
                                       s.text, "", s.near))  # fmt: skip
         seen = (
             replace(post, title=read.get("title", post.title), text=read.get("text", post.text))
