@@ -452,7 +452,11 @@ RULES: tuple[Rule, ...] = (
     _r("legal", "reputation_risk", 0.7, "high",
        r"arrested|(?:taken|take|taking|go|going|went|up)\s+(?:[\w']+\s+){0,6}?"
        r"(?:to|in|before)\s+court|court\s+(?:case|hearing|order|action)|crown court|"
-       r"magistrates'?\s+court|lawsuit|sued|suing|tribunal",
+       r"magistrates'?\s+court|lawsuit|sued|suing|tribunal|"
+       r"(?:appeared|appears|appearing|due to appear)\s+(?:before|at|in)\s+(?:the\s+)?"
+       r"(?:magistrates|court|crown court)|in court (?:over|after|for|accused)|"
+       r"(?:denies|denied|deny)\s+(?:the\s+|all\s+)?charges?|charged with|"
+       r"pleaded (?:not )?guilty",
        "public scrutiny (legal action)"),
     _r("scrutiny", "reputation_risk", 0.7, "high",
        # The police at or about the school, not a parent's report of somebody else ("sent the
@@ -474,11 +478,13 @@ RULES: tuple[Rule, ...] = (
        r"(?:been )?let go|(?:quits?|resign(?:s|ed)?|stood down) (?:amid|over|after)",
        "public scrutiny"),
     _r("allegation", "reputation_risk", 0.6, "high",
-       r"lie[sd]? to|liar|falsif(?:y|ied|ying)|fiddl(?:ed|ing)|drunk|drinks on the job|"
+       r"lie[sd]? to|falsif(?:y|ied|ying)|fiddl(?:ed|ing)|drunk|drinks on the job|"
        r"hiding|covered up|fake (?:account|page|profile|fundraising)|pretending to be|scam|"
        r"(?:logo|crest|badge)\s+(?:\w+\s+){0,3}(?:on|used|photoshopped)|"
        r"alleged(?:ly)?|rumou?r (?:is|has it)|word is|supposedly|affair with|"
-       r"drink[\s-]?driv\w+|lost (?:his|her) licence|helping (?:him|her)self to|"
+       r"drink[\s-]?driv\w+|lost (?:his|her) licence|over the limit|"
+       r"pints?\s+in,?\s+(?:then\s+)?(?:\w+\s+){0,3}?(?:drove|driving|got in (?:his|her) car)|"
+       r"helping (?:him|her)self to|"
        r"(?:stole|stealing|nicked|nicking|embezzl\w+)|impersonat\w+|"
        r"(?:using|uses|used) the (?:school'?s |academy'?s )?(?:name|logo|badge|crest)|"
        r"not the (?:real|school'?s|official)|"
@@ -507,29 +513,37 @@ RULES: tuple[Rule, ...] = (
        r"lying (?:\w+ )?(?:cow|git|toad|snake)",
        "abusive words"),
     _r("criticism", "reputation_risk", 0.45, "normal",
-       r"disgrace(?:ful)?|disgusting|shocking|appalling|awful|terrible|worst|shambles|"
-       r"joke of a school|avoid (?:this|the) school|incompetent|useless|pathetic|"
-       r"embarrass(?:ing|ment)|vile|nasty|arrogant|horrible|clowns?|🤡|"
-       r"shameful|failing|rubbish|do(?:n't| not) send your|boycott|petition|falling apart|"
-       r"clueless|chaos|chaotic|a joke|laughing\s?stock|stay away|gone (?:right )?downhill|"
+       r"disgusting|shocking|appalling|awful|terrible|worst|shambles|"
+       r"embarrass(?:ing|ment)|vile|nasty|arrogant|horrible|"
+       r"shameful|failing|rubbish|boycott|petition|falling apart|"
+       r"clueless|chaos|chaotic|a joke|gone (?:right )?downhill|"
        r"rotten|hopeless|no discipline|run(?:ning)? riot|not fit (?:for|to)|"
-       r"should be (?:ashamed|sacked|closed)|never (?:ever )?send|"
-       # Running people down as people do it in public (LABELLING.md: reputation risk even
-       # when it is also a complaint): character, competence, honesty, motives.
-       r"coward(?:ly|s)?|spineless|gutless|power[\s-]?(?:mad|hungry|trip)|(?:tin[\s-]?pot\s+)?"
-       r"dictators?|jobsworths?|chancers?|cowboys|crooks?|crooked|corrupt(?:ion)?|bent|dodgy|"
-       r"heartless|shameless|spiteful|vindictive|petty|smug|snobb(?:y|ish)|snobs|cliquey|"
-       r"(?:is|was|are|a|such a|total|complete)\s+(?:\w+\s+)?bull(?:y|ies)|"
-       r"bull(?:y|ies)\s+(?:the\s+|other\s+|its\s+)?(?:staff|teachers|colleagues|parents)|"
-       r"bullying culture|"
-       r"two[\s-]?faced|hypocrit(?:e|es|ical)|condescending|patronising|unprofessional|"
-       r"inept|incompetence|negligen(?:t|ce)|out of (?:their|his|her) depth|asleep at the wheel|"
+       r"heartless|petty|smug|snobb(?:y|ish)|snobs|cliquey|condescending|patronising|"
        r"(?:couldn'?t|could not) care less|(?:don'?t|doesn'?t) (?:give a|care about (?:the )?"
        r"(?:kids|children|pupils))|(?:a|an absolute|total|complete) (?:con|farce|circus|mess)|"
-       r"laughable|abysmal|atrocious|woeful|dire|dreadful|(?:rudest|worst) (?:school|head|staff|"
-       r"teachers?)|toxic|all front|pr stunt|vanity projects?|racist|sexist|homophobic|"
-       r"discriminat(?:ion|ory|ing)|off[\s-]?rolling|gaslight(?:ing|ed)?|zero accountability",
+       r"laughable|abysmal|atrocious|woeful|dire|dreadful|toxic|all front|pr stunt|"
+       r"vanity projects?|zero accountability|amateur hour|kangaroo court",
        "harsh public criticism"),
+    # Running the school or its people down in public, and telling others to stay away
+    # (LABELLING.md: reputation risk even when it is also a complaint): character, competence,
+    # honesty, motives. Beside the mention it carries the label alone (classify.DECISIVE).
+    _r("rundown", "reputation_risk", 0.6, "normal",
+       r"disgrace(?:ful)?|joke of a school|incompetent|useless|pathetic|clowns?|🤡|"
+       r"laughing\s?stock|stay away|do(?:n't| not) send your|never (?:ever )?send|"
+       r"should be (?:ashamed|sacked|closed)|"
+       r"avoid\s+(?:this|that|the)\s+(?:school|academy|place)|avoid\s+st\.?\s+\w+|"
+       r"avoid\s+(?:\w+\s+){1,4}?(?:primary|academy|school|college)|avoid\s+(?:like the plague|"
+       r"at all costs|if you can)|(?:^|[.!?]\s*)avoid[.!]|"
+       r"coward(?:ly|s)?|spineless|gutless|power[\s-]?(?:mad|hungry|trip)|(?:tin[\s-]?pot\s+)?"
+       r"dictators?(?:hip)?|jobsworths?|chancers?|cowboys|crooks?|crooked|corrupt(?:ion)?|bent|"
+       r"dodgy|shameless|spiteful|vindictive|liars?|rudest|"
+       r"(?:is|was|are|a|such a|total|complete)\s+(?:\w+\s+)?bull(?:y|ies)|"
+       r"bull(?:y|ies)\s+(?:the\s+|other\s+|its\s+)?(?:staff|teachers|colleagues|parents)|"
+       r"bullying culture|two[\s-]?faced|hypocrit(?:e|es|ical)|unprofessional|"
+       r"inept|incompetence|negligen(?:t|ce)|out of (?:their|his|her) depth|asleep at the wheel|"
+       r"racist|sexist|homophobic|discriminat(?:ion|ory|ing)|off[\s-]?rolling|"
+       r"gaslight(?:ing|ed)?",
+       "running the school or its staff down"),
     # -- parental_complaint: a parent unhappy with the school --------------------------------
     _r("escalation", "parental_complaint", 0.75, "high",
        r"formal complaint|"

@@ -119,7 +119,7 @@ _EITHER: frozenset[str] = frozenset({"safeguarding", "staff_conduct"})
 # Rules whose phrases are the label's definition (legal action is a reputation risk; a formal
 # complaint, or praise said sarcastically, is a complaint): one of them right beside the mention
 # is enough on its own. Chosen by cross-validation on the training part (pipelines.training).
-DECISIVE: frozenset[str] = frozenset({"legal", "escalation", "sarcasm"})
+DECISIVE: frozenset[str] = frozenset({"legal", "escalation", "sarcasm", "rundown"})
 _FINDER_FROM = 256  # characters: from this long, RE2 says where the rules' patterns may start
 # Where a sentence ends: r"[.!?…]+(?=\s|$)|\n+", written to start with one character class, so
 # that `re` skips to the next candidate character in C instead of trying both branches at
