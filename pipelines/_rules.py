@@ -619,7 +619,12 @@ RULES: tuple[Rule, ...] = (
        r"above and beyond|legend|star of the week|to die for|killed it|bossed it|"
        r"(?:won|beat|battered|thrashed|hammered|smashed)\s+(?:\w+\s+){0,3}?\d+\s*[-–]\s*\d+|"
        r"(?:county|regional|national|league|cup)\s+(?:champions|winners|finals?)|"
-       r"so much talent|so talented|full marks",
+       r"so much talent|so talented|full marks|"
+       # Praise without the stock words: what the writer saw, and what it did for them.
+       r"not a dry eye|stole the show|(?:an?\s+)?absolute (?:star|gem|credit|legend)|"
+       r"(?:no idea|never know|don'?t know) (?:what|how much) (?:she|he|they|you) did for|"
+       r"remembered (?:every(?:one|body)'?s|my|all (?:our|the)) names?|best bit of|"
+       r"(?:a|the) (?:school|new) record|very talented|(?:very|so) respectful",
        "praise"),
     _r("warm", "positive", 0.35, None,
        r"amazing|brilliant|fantastic|wonderful|lovely|"
