@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from pipelines._names import MORE_SCHOOL_LIFE, SCHOOL_CONTEXT
 from pipelines._scan import Hit, PostScan, drop_overlaps, merge_same_evidence
 
 if TYPE_CHECKING:
@@ -222,11 +221,6 @@ def _school_life(scan: PostScan) -> str | None:
         said = text[h.start : h.end].split()
         if said[-1].lower() in ("school", "academy") and not _place_like(" ".join(said[:-1])):
             return said[-1]
-    for fld, text in scan.fields.items():
-        if fld == "author":
-            continue
-        for rx in (SCHOOL_CONTEXT, MORE_SCHOOL_LIFE):
-            for m in rx.finditer(text):
-                if not any(h.field == fld and h.start <= m.start() < h.end for h in names):
-                    return m.group()
-    return None
+    return scan.school_life(
+        lambda fld, a, _: any(h.field == fld and h.start <= a < h.end for h in names)
+    )

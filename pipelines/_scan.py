@@ -5,9 +5,11 @@ exclusion and location phrases seen, and the helpers that resolve overlapping hi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipelines._names import MORE_SCHOOL_LIFE, SCHOOL_CONTEXT
 from pipelines.post import Field
 
 FIELDS: tuple[Field, ...] = ("title", "text", "author")
@@ -84,6 +86,18 @@ class PostScan:
 
     def live(self) -> list[Hit]:
         return [h for h in self.hits if h.rejected is None]
+
+    def school_life(self, skip: Callable[[Field, int, int], bool]) -> str | None:
+        """The first school-life words in the title or text ("year 9", "pick-up") whose span
+        `skip` does not rule out (a word that is part of a school's own name)."""
+        for fld, text in self.fields.items():
+            if fld == "author":
+                continue
+            for rx in (SCHOOL_CONTEXT, MORE_SCHOOL_LIFE):
+                for m in rx.finditer(text):
+                    if not skip(fld, m.start(), m.end()):
+                        return m.group()
+        return None
 
 
 def merge_same_evidence(scan: PostScan) -> None:

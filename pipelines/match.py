@@ -38,9 +38,7 @@ from pipelines._names import (
     COMMON_SURNAMES,
     EVERYDAY_NAME_WORDS,
     GENERIC_SCHOOL_WORDS,
-    MORE_SCHOOL_LIFE,
     ROLE_TITLES,
-    SCHOOL_CONTEXT,
     TITLES,
     Nicknames,
     Token,
@@ -681,17 +679,10 @@ class Watchlist:
     def context_in(self, scan: PostScan) -> str | None:
         """The first school-life words in the post's title or text, if any. Words inside a
         rejected school name (a namesake: "St Mary's Primary in Bath") do not count."""
-        for fld, text in scan.fields.items():
-            if fld == "author":
-                continue
-            namesakes = [
-                h for h in scan.hits if h.kind == "school" and h.rejected and h.field == fld
-            ]
-            for rx in (SCHOOL_CONTEXT, MORE_SCHOOL_LIFE):
-                for m in rx.finditer(text):
-                    if not any(h.start <= m.start() and m.end() <= h.end for h in namesakes):
-                        return m.group()
-        return None
+        namesakes = [h for h in scan.hits if h.kind == "school" and h.rejected]
+        return scan.school_life(
+            lambda fld, a, b: any(h.field == fld and h.start <= a and b <= h.end for h in namesakes)
+        )
 
 
 __all__ = ["Watchlist", "Considered", "Hit", "drop_overlaps", "merge_same_evidence"]
