@@ -340,15 +340,16 @@ class Finder:
         return out
 
     def search(self, rx: re.Pattern[str], text: str, btext: bytes | None) -> re.Match[str] | None:
-        """`rx.search(text)`; `btext` is `text` encoded when it is all ASCII, else None (used
-        only when ASCII).
+        """`rx.search(text)`; `btext` is `text` in UTF-8 as `search_bytes` gives it, or None.
 
         RE2 proposes the leftmost place the pattern may start (never after `rx`'s own), `re`
         confirms it there or RE2 looks again one further on: the first confirmed is `rx`'s
         leftmost match, without `re` trying every position of a long page itself.
         """
-        if self._rx is None or btext is None or len(btext) != len(text):
+        if self._rx is None or btext is None:
             return rx.search(text)
+        if len(btext) != len(text):
+            return self._utf8_search(rx, text, btext)
         match = rx.match
         pos, n = 0, len(text)
         low, unanchored = self._match, self._unanchored
@@ -360,6 +361,47 @@ class Finder:
             if m is not None:
                 return m
             pos = at + 1
+        return None
+
+    def _utf8_search(self, rx: re.Pattern[str], text: str, btext: bytes) -> re.Match[str] | None:
+        """`search` for text that is not all ASCII: as `_utf8_matches` walks, to the first."""
+        low, unanchored, match = self._match, self._unanchored, rx.match
+        if low is None:
+            return rx.search(text)
+        pos = chars = 0  # a byte offset in `btext` and the character offset it is at
+        n = len(btext)
+        while pos <= n:
+            at = low(unanchored, btext, pos, n)[0][0]
+            if at < 0:
+                return None
+            at_char = chars + len(btext[pos:at].decode())
+            m = match(text, at_char)
+            if m is not None:
+                return m
+            if at == n:
+                return None
+            pos, chars = at + len(text[at_char].encode()), at_char + 1
+        return None
+
+
+# Every character that is not ASCII: `search_bytes` keeps only these to look at.
+_DROP_ASCII = dict.fromkeys(range(128))
+
+
+def search_bytes(text: str) -> bytes | None:
+    """`text` in UTF-8 for `Finder.search`, or None when RE2 might not propose every place a
+    case-insensitive pattern matches: Python's `re.I` takes some letters beyond ASCII as
+    equal to ASCII ones ("İ" and "ı" to "i", "ſ" to "s") that RE2's case folding keeps apart.
+    So beside ASCII only characters without case are let through ("£", "—", emoji), on which
+    both engines agree; and a lone surrogate, which is not UTF-8, gives None too."""
+    if text.isascii():
+        return text.encode("ascii")
+    other = text.translate(_DROP_ASCII)
+    if other.lower() != other or other.upper() != other:
+        return None  # (a case mapping that is not the character itself, or is longer)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
         return None
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from config.schema import Config, School
 from pipelines._features import Vocabulary, describe, features
+from pipelines._prefilter import search_bytes
 from pipelines._rules import (
     ADULT_BULLIED,
     ASKING,
@@ -309,8 +310,9 @@ class Classifier:
             if raw != getattr(post, fld):
                 read[fld] = raw
         body = f"{post.title}\n{post.text}"
-        # The body in bytes when it is ASCII: RE2 then says where its searches may match.
-        bbody = body.encode("ascii") if body.isascii() else None
+        # The body in bytes (when it is ASCII, or its other characters have no case): RE2
+        # then says where its searches may match.
+        bbody = search_bytes(body)
         if "?" in body and ASKING_AT.search(ASKING, body, bbody):
             cues.add("asking")
         staff = self._staff_conduct(body, bbody, mentions)
@@ -464,7 +466,7 @@ class Classifier:
         self, body: str, bbody: bytes | None, mentions: Sequence[Mention]
     ) -> list[Signal]:
         """The author is a member of staff and `body` (the title and text; `bbody` the same
-        in bytes when it is ASCII, else None) talks about pupils, colleagues or school."""
+        in bytes as `search_bytes` gives it) talks about pupils, colleagues or school."""
         author = next((m for m in mentions if m.kind == "staff" and m.field == "author"), None)
         if author is None:
             return []
