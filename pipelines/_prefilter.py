@@ -102,7 +102,9 @@ def _group_end(pattern: str, i: int) -> int:
 class Gate:
     """Which of `patterns` may match a text; None for a pattern RE2 cannot take (always run)."""
 
-    def __init__(self, patterns: Sequence[str]) -> None:
+    def __init__(self, patterns: Sequence[str], python_spaces: bool = False) -> None:
+        """`python_spaces`: `\\s` also takes the rest of Python's whitespace (\\v, \\x1c-\\x1f,
+        \\x85), as Finder's patterns do, for text that is not lower-cased rule text."""
         self.always: set[int] = set()
         self._set: Any = None
         self._same = False
@@ -117,9 +119,10 @@ class Gate:
         gate = _re2.Set.SearchSet(options)
         self._index: list[int] = []  # the set's ids -> our pattern indices
         for i, p in enumerate(patterns):
+            form = _widen_space(loosen(p)) if python_spaces else loosen(p)
             try:
-                _re2.compile(loosen(p))
-                gate.Add(loosen(p))
+                _re2.compile(form)
+                gate.Add(form)
                 self._index.append(i)
             except Exception:  # noqa: BLE001 - RE2 refuses it: run it every time instead
                 self.always.add(i)

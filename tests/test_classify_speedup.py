@@ -32,7 +32,7 @@ from pipelines._rules import (
     WORK_TALK,
     WORK_TALK_AT,
 )
-from pipelines.classify import _SENTENCE_END, shipped_model
+from pipelines.classify import _BODY, _BODY_GATE, _SENTENCE_END, _search, shipped_model
 from pipelines.model import HEADS, LinearModel, Prediction
 from pipelines.post import LABELS, SEVERITIES, Mention, Post
 
@@ -160,6 +160,26 @@ def test_finder_search_gives_what_search_gives_on_any_text() -> None:
                 got = finder.search(rx, s, b)
                 assert (got and got.span()) == (want and want.span()), (rx.pattern[:60], s)
     assert used > 1000  # the UTF-8 way was taken
+
+
+def test_body_gate_gives_what_search_gives() -> None:
+    # The gate in front of the whole-post searches (Python's other whitespace between words
+    # included: \\v, \\x1c-\\x1f, \\x85), on ASCII text and on text in UTF-8.
+    rng = random.Random(18)
+    names = "Amy Lee, Tom Hall and Sam Fry; Ben Ash (Year 6) & Ana Roe, the kids"
+    texts = _texts(400, seed=19) + [names, names.replace(" ", "\x1c"), "", "?", "Which?"]
+    texts += ["the TA added him on snapchat", "Mr Price\x1con Discord 🙄", "instagram, the teacher"]
+    texts += ["".join(c if c != " " else rng.choice([" ", "£", " 😂 ", "\x85", "\xa0"]) for c in t)
+              for t in _texts(200, seed=20) + [names] * 10]  # fmt: skip
+    assert len(_BODY) == 7
+    for t in texts:
+        for s in (t, t.upper(), t.title()):
+            b = search_bytes(s)
+            maybe = _BODY_GATE.candidates(b) if b is not None else None
+            for k, (_, rx) in enumerate(_BODY):
+                want = rx.search(s)
+                got = _search(k, maybe, s, b)
+                assert (got and got.span()) == (want and want.span()), (rx.pattern[:60], s)
 
 
 def test_search_bytes_lets_through_only_what_both_engines_read_alike() -> None:
