@@ -17,6 +17,7 @@ page only the words within WINDOW characters of a mention are read.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Container, Iterable, Sequence
 from functools import cache
 from typing import NamedTuple
@@ -146,7 +147,11 @@ class Vocabulary(NamedTuple):
 def _names(known: Vocabulary) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """Each known word and pair -> its feature name ("no" -> "w:no", ("no", "reply") -> "b:no
     reply"), built once per vocabulary instead of once per post."""
-    return {w: "w:" + w for w in known.words}, {p: f"b:{p[0]} {p[1]}" for p in known.pairs}
+    # Interned, as the model's own names are (pipelines.model.LinearModel): its look-ups then
+    # find these by identity.
+    intern = sys.intern
+    words = {w: intern("w:" + w) for w in known.words}
+    return words, {p: intern(f"b:{p[0]} {p[1]}") for p in known.pairs}
 
 
 def features(

@@ -102,7 +102,9 @@ def _group_end(pattern: str, i: int) -> int:
 class Gate:
     """Which of `patterns` may match a text; None for a pattern RE2 cannot take (always run)."""
 
-    def __init__(self, patterns: Sequence[str]) -> None:
+    def __init__(self, patterns: Sequence[str], python_spaces: bool = False) -> None:
+        """`python_spaces`: `\\s` also takes the rest of Python's whitespace (\\v, \\x1c-\\x1f,
+        \\x85), as Finder's patterns do, for text that is not lower-cased rule text."""
         self.always: set[int] = set()
         self._set: Any = None
         self._same = False
@@ -117,9 +119,10 @@ class Gate:
         gate = _re2.Set.SearchSet(options)
         self._index: list[int] = []  # the set's ids -> our pattern indices
         for i, p in enumerate(patterns):
+            form = _widen_space(loosen(p)) if python_spaces else loosen(p)
             try:
-                _re2.compile(loosen(p))
-                gate.Add(loosen(p))
+                _re2.compile(form)
+                gate.Add(form)
                 self._index.append(i)
             except Exception:  # noqa: BLE001 - RE2 refuses it: run it every time instead
                 self.always.add(i)
@@ -340,15 +343,16 @@ class Finder:
         return out
 
     def search(self, rx: re.Pattern[str], text: str, btext: bytes | None) -> re.Match[str] | None:
-        """`rx.search(text)`; `btext` is `text` encoded when it is all ASCII, else None (used
-        only when ASCII).
+        """`rx.search(text)`; `btext` is `text` in UTF-8 as `search_bytes` gives it, or None.
 
         RE2 proposes the leftmost place the pattern may start (never after `rx`'s own), `re`
         confirms it there or RE2 looks again one further on: the first confirmed is `rx`'s
         leftmost match, without `re` trying every position of a long page itself.
         """
-        if self._rx is None or btext is None or len(btext) != len(text):
+        if self._rx is None or btext is None:
             return rx.search(text)
+        if len(btext) != len(text):
+            return self._utf8_search(rx, text, btext)
         match = rx.match
         pos, n = 0, len(text)
         low, unanchored = self._match, self._unanchored
@@ -360,6 +364,47 @@ class Finder:
             if m is not None:
                 return m
             pos = at + 1
+        return None
+
+    def _utf8_search(self, rx: re.Pattern[str], text: str, btext: bytes) -> re.Match[str] | None:
+        """`search` for text that is not all ASCII: as `_utf8_matches` walks, to the first."""
+        low, unanchored, match = self._match, self._unanchored, rx.match
+        if low is None:
+            return rx.search(text)
+        pos = chars = 0  # a byte offset in `btext` and the character offset it is at
+        n = len(btext)
+        while pos <= n:
+            at = low(unanchored, btext, pos, n)[0][0]
+            if at < 0:
+                return None
+            at_char = chars + len(btext[pos:at].decode())
+            m = match(text, at_char)
+            if m is not None:
+                return m
+            if at == n:
+                return None
+            pos, chars = at + len(text[at_char].encode()), at_char + 1
+        return None
+
+
+# Every character that is not ASCII: `search_bytes` keeps only these to look at.
+_DROP_ASCII = dict.fromkeys(range(128))
+
+
+def search_bytes(text: str) -> bytes | None:
+    """`text` in UTF-8 for `Finder.search`, or None when RE2 might not propose every place a
+    case-insensitive pattern matches: Python's `re.I` takes some letters beyond ASCII as
+    equal to ASCII ones ("İ" and "ı" to "i", "ſ" to "s") that RE2's case folding keeps apart.
+    So beside ASCII only characters without case are let through ("£", "—", emoji), on which
+    both engines agree; and a lone surrogate, which is not UTF-8, gives None too."""
+    if text.isascii():
+        return text.encode("ascii")
+    other = text.translate(_DROP_ASCII)
+    if other.lower() != other or other.upper() != other:
+        return None  # (a case mapping that is not the character itself, or is longer)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
         return None
 
 

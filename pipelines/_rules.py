@@ -837,7 +837,17 @@ FINDERS: tuple[Finder, ...] = tuple(Finder(p.pattern) for p in GATED)
     STAFF_SOCIAL_AT,
     NAME_LIST_AT,
     CHILDREN_AT,
+    GAME_TALK_AT,
 ) = (
     Finder(("(?i)" if rx.flags & re.I else "") + rx.pattern)
-    for rx in (ASKING, WORK_TALK, STAFF_NEGATIVE, STAFF_WORD, STAFF_SOCIAL, NAME_LIST, CHILDREN)
+    for rx in (
+        ASKING,
+        WORK_TALK,
+        STAFF_NEGATIVE,
+        STAFF_WORD,
+        STAFF_SOCIAL,
+        NAME_LIST,
+        CHILDREN,
+        GAME_TALK,
+    )
 )

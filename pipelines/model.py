@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -52,14 +53,27 @@ class LinearModel:
         """The words and pairs this model weighs (pipelines._features.features(known=...))."""
         return Vocabulary.of(self.index)
 
+    def __post_init__(self) -> None:
+        # Feature names interned, as `pipelines._features` interns the names it builds: a
+        # look-up then finds its key by identity, without reading the stored string (on a
+        # model of ~11k features each such read is a likely cache miss).
+        self.index = {sys.intern(k): v for k, v in self.index.items()}
+
     def predict(self, feats: dict[str, float]) -> Prediction:
-        index = self.index
-        names = list(filter(index.__contains__, feats))  # what it knows, in the features' order
+        # One look-up per feature (a row, or None for a name the model does not know).
+        found = list(map(self.index.get, feats))
+        rows: list[int]
+        if None in found:
+            names = [n for n, r in zip(feats, found) if r is not None]  # noqa: B905 - same length
+            rows = [r for r in found if r is not None]
+            values = list(map(feats.__getitem__, names))
+        else:
+            names, values = list(feats), list(feats.values())
+            rows = cast(list[int], found)  # (no None in it)
         if names:
             # Few numpy calls (each costs more than the arithmetic on ~50 rows), the same
             # arithmetic: the rows of `weights` times each value (float32), summed in order.
-            contrib = self.weights.take(list(map(index.__getitem__, names)), axis=0)
-            values = list(map(feats.__getitem__, names))
+            contrib = self.weights.take(rows, axis=0)
             if values.count(1.0) != len(values):  # a row times 1.0 is the row: most are 1.0
                 for k, v in enumerate(values):
                     if v != 1.0:

@@ -13,19 +13,26 @@ from operator import itemgetter
 import numpy as np
 
 from pipelines._features import _DIGITS, _REPEAT, _TOKEN, features, tokens
+from pipelines._prefilter import search_bytes
 from pipelines._rules import (
     ASKING,
     ASKING_AT,
+    CHILDREN,
+    CHILDREN_AT,
     FINDERS,
     GATED,
+    NAME_LIST,
+    NAME_LIST_AT,
     STAFF_NEGATIVE,
     STAFF_NEGATIVE_AT,
+    STAFF_SOCIAL,
+    STAFF_SOCIAL_AT,
     STAFF_WORD,
     STAFF_WORD_AT,
     WORK_TALK,
     WORK_TALK_AT,
 )
-from pipelines.classify import _SENTENCE_END, shipped_model
+from pipelines.classify import _BODY, _BODY_GATE, _SENTENCE_END, _search, shipped_model
 from pipelines.model import HEADS, LinearModel, Prediction
 from pipelines.post import LABELS, SEVERITIES, Mention, Post
 
@@ -121,6 +128,76 @@ def test_finder_search_gives_what_search_gives() -> None:
                 want = rx.search(s)
                 got = finder.search(rx, s, s.encode("ascii"))
                 assert (got and got.span()) == (want and want.span()), (rx.pattern[:60], s)
+
+
+_SEARCHES = [(ASKING_AT, ASKING), (WORK_TALK_AT, WORK_TALK), (STAFF_NEGATIVE_AT, STAFF_NEGATIVE),
+             (STAFF_WORD_AT, STAFF_WORD), (STAFF_SOCIAL_AT, STAFF_SOCIAL),
+             (NAME_LIST_AT, NAME_LIST), (CHILDREN_AT, CHILDREN)]  # fmt: skip
+
+
+def test_finder_search_gives_what_search_gives_on_any_text() -> None:
+    # Not ASCII: in UTF-8 when search_bytes allows (characters without case beside ASCII),
+    # else `re` alone; letters that Python's re.I takes as ASCII ones among them.
+    rng = random.Random(16)
+    odd = ["£", "—", " 🙄 ", "😂", "\xa0", "\u2028", "\x85", "’", "é", "İ", "ı", "ſ", "\u212a", "ß",
+           "Ā", "\u3000"]  # fmt: skip
+    names = "Amy Lee, Tom Hall and Sam Fry; Ben Ash (Year 6) & Ana Roe, Jo Kay"
+    texts = [
+        names,
+        names.replace(" ", "\xa0"),
+        names.replace(",", " 🙄,"),
+        "İsa Fox, Ali Ray and Al Ek",
+    ]
+    for t in _texts(300, seed=17) + [names] * 20:
+        texts.append("".join(c if c != " " else rng.choice([" ", *odd]) for c in t))
+    used = 0
+    for finder, rx in _SEARCHES:
+        for t in texts:
+            for s in (t, t.upper(), t.title()):
+                want = rx.search(s)
+                b = search_bytes(s)
+                used += b is not None and not s.isascii()
+                got = finder.search(rx, s, b)
+                assert (got and got.span()) == (want and want.span()), (rx.pattern[:60], s)
+    assert used > 1000  # the UTF-8 way was taken
+
+
+def test_body_gate_gives_what_search_gives() -> None:
+    # The gate in front of the whole-post searches (Python's other whitespace between words
+    # included: \\v, \\x1c-\\x1f, \\x85), on ASCII text and on text in UTF-8.
+    rng = random.Random(18)
+    names = "Amy Lee, Tom Hall and Sam Fry; Ben Ash (Year 6) & Ana Roe, the kids"
+    texts = _texts(400, seed=19) + [names, names.replace(" ", "\x1c"), "", "?", "Which?"]
+    texts += ["the TA added him on snapchat", "Mr Price\x1con Discord 🙄", "instagram, the teacher"]
+    texts += ["kill them all on Fortnite", "ZOMBIES!", "the xbox\x85ps5", "roblox's chat"]
+    texts += ["".join(c if c != " " else rng.choice([" ", "£", " 😂 ", "\x85", "\xa0"]) for c in t)
+              for t in _texts(200, seed=20) + [names] * 10]  # fmt: skip
+    assert len(_BODY) == 8
+    for t in texts:
+        for s in (t, t.upper(), t.title()):
+            b = search_bytes(s)
+            maybe = _BODY_GATE.candidates(b) if b is not None else None
+            for k, (_, rx) in enumerate(_BODY):
+                want = rx.search(s)
+                got = _search(k, maybe, s, b)
+                assert (got and got.span()) == (want and want.span()), (rx.pattern[:60], s)
+
+
+def test_search_bytes_lets_through_only_what_both_engines_read_alike() -> None:
+    # Every character search_bytes lets through beside ASCII is one that neither Python's
+    # re.I nor RE2's case folding takes as an ASCII letter (or as anything but itself).
+    import re2
+
+    caseless = "".join(
+        c for c in map(chr, range(0x80, 0x110000))
+        if not 0xD800 <= ord(c) < 0xE000 and search_bytes(c) is not None
+    )  # fmt: skip
+    assert search_bytes("a" + caseless) is not None
+    assert not re.findall("(?i)[a-z]", caseless)
+    assert not re2.findall("(?i)[a-z]", caseless)
+    for odd in ("İ", "ı", "ſ", "\u212a", "é", "ß", "\ud800"):
+        assert search_bytes("teacher " + odd) is None, odd
+    assert search_bytes("ok £5 😂") == "ok £5 😂".encode()
 
 
 def _tokens_before(s: str) -> list[str]:
