@@ -182,7 +182,7 @@ def test_hyperbole_fixtures_are_never_urgent(analyser: Analyser) -> None:
 def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
     """A guard against falling back, not the bar: on the blind held-out part (`t5d-` to `t5g-`,
     320 posts) safeguarding was measured, classifier alone (posts labelled relevant that the
-    matcher finds), at recall 0.854, precision 0.835; end to end (every post labelled relevant:
+    matcher finds), at recall 0.854, precision 0.854; end to end (every post labelled relevant:
     a post the matcher misses is a miss) at recall 0.800. Issue 4 asks for recall >= 0.95 at
     precision >= 0.8: not met. A change that loses ground here fails; one that gains should
     raise these floors."""
@@ -194,7 +194,7 @@ def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
     alone = score([(ex, an) for ex, an in pairs if ex.relevant and an.relevant])
     sg = alone.labels["safeguarding"]
     assert sg.support >= 80
-    assert sg.recall >= 0.85 and sg.precision >= 0.83, (sg.recall, sg.precision)
+    assert sg.recall >= 0.85 and sg.precision >= 0.85, (sg.recall, sg.precision)
     end_to_end = score([(ex, an) for ex, an in pairs if ex.relevant]).labels["safeguarding"]
     assert end_to_end.recall >= 0.8, end_to_end.recall
 
