@@ -522,21 +522,25 @@ RULES: tuple[Rule, ...] = (
        r"(?:couldn'?t|could not) care less|(?:don'?t|doesn'?t) (?:give a|care about (?:the )?"
        r"(?:kids|children|pupils))|(?:a|an absolute|total|complete) (?:con|farce|circus|mess)|"
        r"laughable|abysmal|atrocious|woeful|dire|dreadful|toxic|all front|pr stunt|"
-       r"vanity projects?|zero accountability|amateur hour|kangaroo court",
+       r"vanity projects?|zero accountability|amateur hour|kangaroo court|clowns?|bent|dodgy|"
+       r"stay away|corrupt(?:ion)?",
        "harsh public criticism"),
     # Running the school or its people down in public, and telling others to stay away
     # (LABELLING.md: reputation risk even when it is also a complaint): character, competence,
     # honesty, motives. Beside the mention it carries the label alone (classify.DECISIVE).
     _r("rundown", "reputation_risk", 0.6, "normal",
-       r"disgrace(?:ful)?|joke of a school|incompetent|useless|pathetic|clowns?|🤡|"
-       r"laughing\s?stock|stay away|do(?:n't| not) send your|never (?:ever )?send|"
+       r"disgrace(?:ful)?|joke of a school|incompetent|useless|pathetic|🤡|laughing\s?stock|"
+       # Telling families to keep away, not "don't send your child in with a temperature".
+       r"stay away from (?:this|that|the) (?:school|academy|place)|"
+       r"(?:do(?:n't| not)|never(?: ever)?) send (?:your|my|a|any) (?:\w+\s+)?(?:kids?|"
+       r"child(?:ren)?|sons?|daughters?) (?:here|there|to)\b|"
        r"should be (?:ashamed|sacked|closed)|"
        r"avoid\s+(?:this|that|the)\s+(?:school|academy|place)|avoid\s+st\.?\s+\w+|"
        r"avoid\s+(?:\w+\s+){1,4}?(?:primary|academy|school|college)|avoid\s+(?:like the plague|"
        r"at all costs|if you can)|(?:^|[.!?]\s*)avoid[.!]|"
        r"coward(?:ly|s)?|spineless|gutless|power[\s-]?(?:mad|hungry|trip)|(?:tin[\s-]?pot\s+)?"
-       r"dictators?(?:hip)?|jobsworths?|chancers?|cowboys|crooks?|crooked|corrupt(?:ion)?|bent|"
-       r"dodgy|shameless|spiteful|vindictive|liars?|rudest|"
+       r"dictators?(?:hip)?|jobsworths?|chancers?|cowboys|crooks?|crooked|"
+       r"shameless(?!\s+plug)|spiteful|vindictive|liars?|rudest|"
        r"(?:is|was|are|a|such a|total|complete)\s+(?:\w+\s+)?bull(?:y|ies)|"
        r"bull(?:y|ies)\s+(?:the\s+|other\s+|its\s+)?(?:staff|teachers|colleagues|parents)|"
        r"bullying culture|two[\s-]?faced|hypocrit(?:e|es|ical)|unprofessional|"
