@@ -826,7 +826,7 @@ GATED: tuple[re.Pattern[str], ...] = (
     HYPERBOLE.lower,
     SARCASTIC_PRAISE.lower,
 )
-GATE = Gate([p.pattern for p in GATED])
+GATE = Gate([p.pattern for p in GATED], python_spaces=True)
 HYPERBOLE_AT = len(RULES)
 SARCASTIC_PRAISE_AT = len(RULES) + 1
 # Where each of GATED may start in ASCII text (pipelines._prefilter.Finder), same indices.

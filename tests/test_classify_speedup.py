@@ -319,3 +319,23 @@ def test_predict_gives_what_the_plain_numpy_way_gives() -> None:
         assert got.labels == want.labels and got.severity == want.severity
         assert got.contrib.dtype == want.contrib.dtype
         assert np.array_equal(got.contrib, want.contrib)
+
+
+def test_rule_gate_lets_through_python_whitespace() -> None:
+    # Python's `\s` also takes \v, \x1c-\x1f and \x85, which RE2's does not: the rules' gate must
+    # not hold back a rule whose words are separated by them (a direct Classifier call sees such
+    # text; normalise() turns them into spaces before the pipeline's).
+    from pipelines._prefilter import Gate
+    from pipelines._rules import GATE, GATED
+
+    rng = random.Random(21)
+    texts = [t.lower() for t in _texts(300, seed=22)]
+    texts = ["".join(c if c != " " else rng.choice([" ", "\x85", "\x0b", "\x1c", "\x1f"])
+                     for c in t) for t in texts]  # fmt: skip
+    narrow = Gate([p.pattern for p in GATED])  # RE2's own \s: what the gate used to be
+    held_back = 0
+    for t in texts:
+        want = {i for i, p in enumerate(GATED) if p.search(t)}
+        assert want <= GATE.candidates(t.encode()), t
+        held_back += not want <= narrow.candidates(t.encode())
+    assert held_back  # the texts do hold what the narrow gate missed
