@@ -25,7 +25,6 @@ from typing import NamedTuple
 from pipelines._prefilter import Quick
 from pipelines.post import Mention, Post
 
-FEATURE_VERSION = 1
 WINDOW = 400  # characters either side of a mention in the text that the model reads
 HEAD = 1500  # characters of text read when the mention is in the title or author only
 _TOKEN = re.compile(r"__(?:school|staff)__|[a-z]+|<n>|[\U0001F300-\U0001FAFF☀-➿]")

@@ -20,6 +20,7 @@ sure of that.
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -196,6 +197,15 @@ def shipped_model() -> LinearModel:
     return LinearModel.load(SHIPPED_MODEL)
 
 
+def rules_unknown_to(model: LinearModel) -> list[str] | None:
+    """The rules this version has that `model` was trained without, from the rules it records;
+    None when it records none (trained by a version that did not record them)."""
+    known = model.meta.get("rules")
+    if not isinstance(known, list):
+        return None
+    return sorted({r.key for r in RULES} - set(known))
+
+
 class Classifier:
     def __init__(
         self,
@@ -217,6 +227,16 @@ class Classifier:
         if model is None:
             p = model_path(cfg)
             model = LinearModel.load(p) if p.is_file() else shipped_model()
+            # A model trained before a rule existed still works, with no weight for that
+            # rule's phrases (the rule still gives its label); retraining teaches it them.
+            missing = rules_unknown_to(model) if p.is_file() else []
+            if missing is None:
+                _log.warning("%s does not record the rules it was trained with (an older "
+                             "schoolwatch wrote it); run `schoolwatch train` to retrain it with "
+                             "this version's rules", p)  # fmt: skip
+            elif missing:
+                _log.warning("%s was trained before these rules existed: %s; run `schoolwatch "
+                             "train` to retrain it with them", p, ", ".join(missing))  # fmt: skip
         return cls(model, schools={s.name: SchoolTuning.from_school(s) for s in cfg.schools})
 
     def classify(self, post: Post, mentions: Sequence[Mention]) -> Verdict:
@@ -573,6 +593,7 @@ class Classifier:
 
 
 _weight = attrgetter("weight")
+_log = logging.getLogger(__name__)
 
 # The searches over a whole post (title and text), each with the Finder that proposes where it
 # may start, and one RE2 pass in front of them all that says which may match anywhere.

@@ -28,6 +28,7 @@ import numpy as np
 
 from config.loader import load_config
 from config.schema import Config
+from pipelines._rules import RULES
 from pipelines.classify import Classifier, SchoolTuning
 from pipelines.examples import SHIPPED_MODEL, SHIPPED_TRAIN, Example, read_examples
 from pipelines.match import Watchlist
@@ -120,6 +121,9 @@ def fit(rows: Sequence[Row], *, c: float = C, meta: dict[str, object] | None = N
         "features": len(kept),
         "C": c,
         "min_count": MIN_COUNT,
+        # The rules the model has weights for: a school's model trained before a rule existed
+        # works without it, and classifying says so (pipelines.classify.rules_unknown_to).
+        "rules": sorted(r.key for r in RULES),
     }
     info.update(meta or {})
     return LinearModel(index, weights[useful].astype(np.float32), bias.astype(np.float32), info)

@@ -176,3 +176,33 @@ def test_classifying_uses_the_schools_retrained_model_when_there_is_one(tmp_path
         Classifier.from_config(cfg)
     shipped_model().save(tmp_path / "classifier-model.json")
     assert Classifier.from_config(cfg).model is not shipped_model()
+
+
+def test_a_schools_model_trained_before_a_rule_existed_is_named_in_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dataclasses import replace as with_meta
+
+    from pipelines._rules import RULES
+
+    cfg_file = tmp_path / "schoolwatch.yaml"
+    cfg_file.write_text(Path(EXAMPLE_CONFIG).read_text(encoding="utf-8"), encoding="utf-8")
+    cfg = load_config(cfg_file)
+    shipped = shipped_model()
+    assert shipped.meta["rules"] == sorted(r.key for r in RULES)  # it knows them all
+    older = {**shipped.meta, "rules": [k for k in shipped.meta["rules"] if k != "following"]}
+    with_meta(shipped, meta=older).save(tmp_path / "classifier-model.json")
+    with caplog.at_level("WARNING", logger="pipelines.classify"):
+        Classifier.from_config(cfg)
+    assert "trained before these rules existed: following" in caplog.text
+    caplog.clear()
+    unrecorded = {k: v for k, v in shipped.meta.items() if k != "rules"}
+    with_meta(shipped, meta=unrecorded).save(tmp_path / "classifier-model.json")
+    with caplog.at_level("WARNING", logger="pipelines.classify"):
+        Classifier.from_config(cfg)
+    assert "does not record the rules" in caplog.text
+    caplog.clear()
+    shipped.save(tmp_path / "classifier-model.json")  # up to date: nothing to say
+    with caplog.at_level("WARNING", logger="pipelines.classify"):
+        Classifier.from_config(cfg)
+    assert caplog.text == ""
