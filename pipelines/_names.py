@@ -97,7 +97,8 @@ SURNAME_PARTICLES = frozenset(
 SCHOOL_CONTEXT = re.compile(
     r"\b(?:schools?|teach(?:er|ers|ing)|class(?:es|room|rooms)?|pupils?|students?|"
     r"head\s?teachers?|head\s?(?:master|mistress)|deputy\s+head|head\s+of\s+(?:year|science|"
-    r"maths|english|department|pe)|year\s?\d{1,2}s?|reception\s+class|nursery|pta|parents?(?!\s+compan)|"
+    r"maths|english|department|pe)|year\s?\d{1,2}s?|reception\s+class|nursery|pta|"
+    r"parents?(?!\s+compan)|"
     r"parents'?\s+evening|pick[\s-]?up|drop[\s-]?off|playground|homework|uniform|assembly|"
     r"senco|ehcp|ofsted|detention|exclusion|sports\s+day|nativity|lessons?|"
     r"safeguarding|dsl|governors?|academy|primary|inset|sats|gcses?|a-levels?|curriculum|"
@@ -130,7 +131,8 @@ MORE_SCHOOL_LIFE = re.compile(
     r"home[\s-]?educat\w*|(?:carol|leavers'?|end\s+of\s+term)\s+(?:service|assembly|disco|"
     r"concert|play)|non[\s-]?uniform|dress[\s-]?up\s+day|book\s+characters?|"
     r"(?:at|outside|by|near)\s+the\s+(?:school\s+)?gates?|"
-    r"(?:admissions?|school\s+place)\s+appeals?|(?:lost|won|win|lose)\s+(?:our|my|the|an?)\s+appeal)\b",
+    r"(?:admissions?|school\s+place)\s+appeals?|"
+    r"(?:lost|won|win|lose)\s+(?:our|my|the|an?)\s+appeal)\b",
     re.IGNORECASE,
 )
 

@@ -96,7 +96,8 @@ RULES: tuple[Rule, ...] = (
        r"jumped|wetted|smoked)|"
        r"(?:i'?ll|ill|i will|we'?ll|we will|i'?m|im)\s+(?:be\s+)?(?:waiting|stood|standing)\s+"
        r"(?:\w+\s+){0,3}?(?:at|outside|by)\s+(?:the\s+)?(?:\w+\s+)?(?:gates?|school|house|"
-       r"car\s?park)\s+(?:\w+\s+){0,3}?for\s+(?:him|her|them|his|that)|i\s+know\s+where\s+(?:he|she|they|you)\s+(?:lives?|"
+       r"car\s?park)\s+(?:\w+\s+){0,3}?for\s+(?:him|her|them|his|that)|"
+       r"i\s+know\s+where\s+(?:he|she|they|you)\s+(?:lives?|"
        r"parks?|drinks?)|(?:waiting|wait)\s+for\s+(?:him|her|them)\s+(?:\w+\s+){0,2}?(?:in|at|"
        r"outside)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:car\s?park|gates?|house|home)|"
        r"(?:list|hit list)\s+of\s+(?:people|kids|names)\s+(?:\w+\s+){0,3}?(?:going to|gonna|"
@@ -118,12 +119,14 @@ RULES: tuple[Rule, ...] = (
        r"(?:will|gonna|going to|'ll)\s+(?:burn|blow)\s+(?:down|up)\s+\w+|"
        # A warning to stay away ("don't come to period 3 if ur smart").
        r"(?:don'?t|dont|do not|stay away from|avoid)\s+(?:come\s+|coming\s+)?"
-       r"(?:in(?:to)?\s+|to\s+)?(?:school|period\s+\d|p\d|lesson|the\s+(?:canteen|field|gates?|school))\s+"
+       r"(?:in(?:to)?\s+|to\s+)?(?:school|period\s+\d|p\d|lesson|"
+       r"the\s+(?:canteen|field|gates?|school))\s+"
        r"(?:\w+\s+){0,2}?if\s+(?:you'?re|ur|you are|u r|u|you)\s+(?:smart|clever|know what'?s "
        r"good|value your life|want to live)",
        "weapon or attack", negatable=False),
     _r("self_harm", "safeguarding", 0.9, "urgent",
-       r"self[\s-]?harm(?:ing|ed)?|suicid(?:e|al)|kill(?:ed|ing)?\s+(?:him|her|my|them)sel(?:f|ves)|"
+       r"self[\s-]?harm(?:ing|ed)?|suicid(?:e|al)|"
+       r"kill(?:ed|ing)?\s+(?:him|her|my|them)sel(?:f|ves)|"
        r"end (?:his|her|their|my) life|cut(?:ting|s)? (?:him|her|them)sel(?:f|ves)|"
        r"cuts? (?:her|his|their) arms|wants? to die|taken (?:a load of|an overdose|loads of) pills|"
        r"overdos(?:e|ed)|starve (?:him|her|them|my)sel(?:f|ves)|taking (?:\w+\s+)?pills to|"
@@ -224,7 +227,8 @@ RULES: tuple[Rule, ...] = (
        r"a man|a bloke|some (?:man|bloke|guy|adult)|random (?:men|adults?|people|accounts?|"
        r"blokes?)|someone (?:he|she|they) (?:doesn'?t|don'?t|didn'?t) know|"
        r"fake (?:profile|account) pretending)\s+(?:\w+\s+){0,6}?(?:on|via|through|in|over)\s+"
-       r"(?:roblox|fortnite|minecraft|xbox|playstation|discord|tiktok|snapchat|snap|instagram|insta|whatsapp|twitch|"
+       r"(?:roblox|fortnite|minecraft|xbox|playstation|discord|tiktok|snapchat|snap|instagram|"
+       r"insta|whatsapp|twitch|"
        r"youtube|among us|omegle|(?:a|the|an|his|her) (?:game|gaming|app|chat))|"
        r"(?:meet|meeting)\s+(?:up\s+)?(?:with\s+)?(?:him|her|them|someone)\s+(?:\w+\s+){0,3}?"
        r"(?:alone|in secret|without telling)|"
@@ -319,7 +323,8 @@ RULES: tuple[Rule, ...] = (
        r"came back without (?:him|" + _HER + "|" + _KID + r")(?!')(?!\w)|"
        r"collected by (?:someone|a stranger)|"
        r"(?:a\s+)?(?:man|woman|stranger|bloke|someone)\s+(?:\w+\s+){0,10}?(?:talking to|"
-       r"approach(?:ed|ing)|offered|following|asking|gives|giving|gave|handing|hands)\s+(?:\w+\s+){0,3}?(?:kids|children|"
+       r"approach(?:ed|ing)|offered|following|asking|gives|giving|gave|handing|hands)\s+"
+       r"(?:\w+\s+){0,3}?(?:kids|children|"
        r"girls|boys|pupils|him|her|them)",
        "missing child"),
     # Radicalisation as parents and pupils describe it: the movements and their slogans, their
@@ -505,7 +510,8 @@ RULES: tuple[Rule, ...] = (
        r"scum(?:bag)?s?|slags?|sluts?|whores?|nonces?|paedos?|creeps?|"
        r"fag(?:got)?s?|n[i1]gg\w*|pakis?|trann(?:y|ies)|dykes?|spastics?|spaz|"
        r"piece of (?:shit|work|crap)|go to hell|rot in hell|die in a fire|"
-       r"(?:miserable|stuck[\s-]up|lying|silly|stupid|nasty|rude|horrible|arrogant|old|jumped[\s-]up)"
+       r"(?:miserable|stuck[\s-]up|lying|silly|stupid|nasty|rude|horrible|arrogant|old|"
+       r"jumped[\s-]up)"
        r"\s+(?:cow|git|mare|witch|snake|pig|muppet|clown|prat|dinosaur)s?|"
        r"(?:is|are)\s+(?:a|an|such a|an absolute|a total|a complete|a bunch of|a load of|a pack of)"
        r"\s+(?:\w+\s+)?(?:cows?|snakes?|muppets?|clowns?|cowboys|jokers?|dinosaurs|zoo|dump|"
@@ -665,7 +671,8 @@ HYPERBOLE = _pair(
         r"police liaison|photo finish|(?:glue|nerf|water|staple|bubble|foam|toy|cap|paint|"
         r"massage|grease|starting|start(?:er|ing))[\s-]guns?|"
         # A threat over a trifle: "she's going to kill him if he forgets his PE kit again".
-        r"kill\s+(?:him|her|me|you|them|us)['\"”]?\s+if\s+(?:he|she|i|you|they|we)\s+(?:\w+\s+){0,2}?"
+        r"kill\s+(?:him|her|me|you|them|us)['\"”]?\s+if\s+(?:he|she|i|you|they|we)\s+"
+        r"(?:\w+\s+){0,2}?"
         r"(?:forgets?|forgot|loses?|lost|eats?|ate|is late|are late|leaves?|drops?|breaks?)|"
         # A happy secret: "keep it a secret, it's a surprise for Mrs Marsh's retirement".
         r"(?:surprise|secret santa|retirement|leaving (?:do|present|party|collection|card)|"
