@@ -161,9 +161,8 @@ _NOT_PLACES = frozenset(
 
 # A school's kind written after its name: "St Aidan's *RC Primary*" is not St Aidan's Catholic
 # Academy. "School" is left out: people write it after any school's name.
-_KIND_WORDS = (_SCHOOL_TYPE | DENOMINATION_WORDS | {"church", "chapel", "parish", "roman"}) - {
-    "school"
-}
+_WORSHIP = frozenset({"chapel", "parish"})  # not school words, but a namesake's kind all the same
+_KIND_WORDS = (_SCHOOL_TYPE | DENOMINATION_WORDS | _WORSHIP | {"church", "roman"}) - {"school"}
 _SAME_KIND = {"rc": "catholic", "roman": "catholic", "cofe": "england", "ce": "england"}
 
 
@@ -176,7 +175,7 @@ def other_kind(keys: list[str], own: frozenset[str]) -> str | None:
     """The first kind word among the school words that follow a school's name (`keys`, up to
     the first word that is not a school word) that the school's own names never use."""
     for k in keys:
-        if k not in GENERIC_SCHOOL_WORDS and k not in ("chapel", "parish"):
+        if k not in GENERIC_SCHOOL_WORDS and k not in _WORSHIP:
             return None
         if k in _KIND_WORDS and _SAME_KIND.get(k, k) not in own:
             return k

@@ -206,6 +206,19 @@ def rules_unknown_to(model: LinearModel) -> list[str] | None:
     return sorted({r.key for r in RULES} - set(known))
 
 
+def _warn_if_older(model: LinearModel, path: Path) -> None:
+    """A school's model trained before a rule existed still works, with no weight for that
+    rule's phrases (the rule still gives its label); retraining teaches it them: say so."""
+    missing = rules_unknown_to(model)
+    if missing is None:
+        _log.warning("%s does not record the rules it was trained with (an older schoolwatch "
+                     "wrote it); run `schoolwatch train` to retrain it with this version's "
+                     "rules", path)  # fmt: skip
+    elif missing:
+        _log.warning("%s was trained before these rules existed: %s; run `schoolwatch train` "
+                     "to retrain it with them", path, ", ".join(missing))  # fmt: skip
+
+
 class Classifier:
     def __init__(
         self,
@@ -226,17 +239,11 @@ class Classifier:
         """
         if model is None:
             p = model_path(cfg)
-            model = LinearModel.load(p) if p.is_file() else shipped_model()
-            # A model trained before a rule existed still works, with no weight for that
-            # rule's phrases (the rule still gives its label); retraining teaches it them.
-            missing = rules_unknown_to(model) if p.is_file() else []
-            if missing is None:
-                _log.warning("%s does not record the rules it was trained with (an older "
-                             "schoolwatch wrote it); run `schoolwatch train` to retrain it with "
-                             "this version's rules", p)  # fmt: skip
-            elif missing:
-                _log.warning("%s was trained before these rules existed: %s; run `schoolwatch "
-                             "train` to retrain it with them", p, ", ".join(missing))  # fmt: skip
+            if p.is_file():
+                model = LinearModel.load(p)
+                _warn_if_older(model, p)
+            else:
+                model = shipped_model()
         return cls(model, schools={s.name: SchoolTuning.from_school(s) for s in cfg.schools})
 
     def classify(self, post: Post, mentions: Sequence[Mention]) -> Verdict:
