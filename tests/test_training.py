@@ -48,3 +48,12 @@ def test_every_post_is_scored_once_by_a_model_that_never_saw_it(
         for trained in seen:  # a hashed fold keeps a part's siblings in training
             assert {part_of(i) for i in trained} == {"sw", "trA"}
         assert all(sum(i in trained for trained in seen) == training.FOLDS - 1 for i in found)
+
+
+def test_by_part_without_cv_is_refused_with_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        training.main(["--by-part"])
+    assert stop.value.code == 2
+    assert "--by-part goes with --cv" in capsys.readouterr().err
