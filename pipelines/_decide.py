@@ -109,6 +109,8 @@ def _weak_schools(wl: Watchlist, scan: PostScan) -> None:
             # "St Aidans year 9", "Millbrook pick-up": how local parents name the school. A
             # namesake school placed elsewhere ("St Aidan's in Leeds") was vetoed above.
             h.reason += f" + school context {life!r}"
+        elif (child := _about_a_child(scan, h)) is not None:
+            h.reason += f" + about a child {child!r}"
         else:
             scan.reject(h, f"{h.reason} needs location or school context; none found")
 
@@ -172,7 +174,8 @@ _CHILD_AT = re.compile(
     r"(?:mr|mrs|ms|miss|dr)\.?\s+\w+\s+)"
     r"(?:at|to|from|in|started|joined|leaves|left|excluded from|expelled from)\s+(?:the\s+)?$|"
     # A child's comings and goings: "first day at", "sent home from", "came out of".
-    r"(?:(?:first|last)\s+(?:day|week|term|year)\s+at|sent\s+home\s+from|"
+    r"(?:(?:first|last|another)\s+(?:day|week|term|year)\s+at|sent\s+home\s+from|"
+    r"(?:lessons?|mocks?|exams?|detentions?|assembly|break|lunch|pe)\s+at|"
     r"(?:came|come|comes|coming|got|gets)\s+(?:home\s+from|out\s+of)|"
     r"(?:going|go|goes|went)\s+back\s+to|(?:get|got|getting)\s+(?:in|into)|"
     r"(?:a\s+)?places?\s+(?:at|for)|(?:applied|apply|applying)\s+(?:to|for)|"
@@ -191,9 +194,37 @@ _OF_SCHOOL = re.compile(
     r"nativity|harvest\s+festival|book\s+week|reading\s+scheme|eco\s+club|children|"
     r"students|memes?|(?:christmas|summer|spring|winter|easter)\s+(?:fair|fayre|fete|fête)|"
     r"drama|choir|orchestra|(?:\w+\s+)?team|squad|keeper|(?:\w+\s+)?department|"
-    r"sixth\s+form|ptf?a|trips?|(?:holiday|breakfast|after[\s-]school)\s+club)\b",
+    r"sixth\s+form(?:ers?)?|ptf?a|trips?|(?:holiday|breakfast|after[\s-]school)\s+club|"
+    # What pupils wear and where they go ("St Aidans jumper", "the st aidans toilets"), and
+    # years that are a pupil's time there ("St Aidans 2008-2013").
+    r"jumpers?|hoodies?|blazers?|ties?|toilets?|loos|library|sports\s+hall|"
+    r"(?:science|maths|english|art|music|drama|dt|pe)\s+block|receptionist|"
+    r"leavers'?|finish(?:es)?|(?:(?:from|in|class\s+of)\s+)?(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d)\b",
     re.IGNORECASE,
 )
+
+
+# A child in the post, or one who goes to the place: with a name that is a school's and not
+# a place's ("St Aidans", "Millbrook Primary"; not "Millbrook"), the school the child goes to.
+_CHILD_WORD = re.compile(
+    r"\b(?:sons?|daughters?|kids?|child(?:ren)?|grand(?:son|daughter|kid|child)s?|toddlers?|"
+    r"little\s+(?:ones?|boys?|girls?)|\d{1,2}\s?(?:yo|y/o|year[\s-]olds?))\b",
+    re.IGNORECASE,
+)
+_GOES_TO = re.compile(r"\b(?:go|goes|went|going|gone|been)\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _about_a_child(scan: PostScan, h: Hit) -> str | None:
+    text = scan.fields[h.field]
+    if _place_like(text[h.start : h.end]):
+        return None
+    goes = _GOES_TO.search(text, max(0, h.start - 20), h.start)
+    if goes is not None:
+        return goes.group().strip()
+    for fld, s in scan.fields.items():
+        if fld != "author" and (m := _CHILD_WORD.search(s)) is not None:
+            return m.group()
+    return None
 
 
 def _place_like(said: str) -> bool:

@@ -100,7 +100,7 @@ SCHOOL_CONTEXT = re.compile(
     r"maths|english|department|pe)|year\s?\d{1,2}s?|reception\s+class|nursery|pta|"
     r"parents?(?!\s+compan)|"
     r"parents'?\s+evening|pick[\s-]?up|drop[\s-]?off|playground|homework|uniform|assembly|"
-    r"senco|ehcp|ofsted|detention|exclusion|sports\s+day|nativity|lessons?|"
+    r"senco|ehcp|ofsted|detentions?|exclusions?|sports\s+day|nativity|lessons?|"
     r"safeguarding|dsl|governors?|academy|primary|inset|sats|gcses?|a-levels?|curriculum|"
     r"half[\s-]term|school\s+trip|residential|principal|headteacher|classmates?|"
     r"(?:took|take|takes|taking)\s+the\s+register)\b",
@@ -114,7 +114,7 @@ MORE_SCHOOL_LIFE = re.compile(
     r"\b(?:yr\s?\d{1,2}s?|y\d{1,2}s?|form\s+(?:tutor|group|room|teacher)|my\s+form|blazers?|"
     r"prom|excluded|expelled|isolation|behaviour\s+(?:points?|policy)|breakfast\s+club|"
     r"after[\s-]school\s+club|canteen|lunchtimes?|silent\s+(?:lunch|corridors?)|school\s+run|"
-    r"coursework|revision|mocks|options|sixth\s+form|timetable|assemblies|exclud(?:es|ing)|"
+    r"coursework|revision|mocks|options|timetable|assemblies|exclud(?:es|ing)|"
     r"pe\s+kit|playtimes?|break\s?times?|packed\s+lunch(?:es)?|book\s?bags?|spellings|"
     r"(?:maths|english|science|spelling|french|history|geography)\s+(?:tests?|lessons?|class)|"
     r"reading\s+(?:scheme|books?|records?|folders?)|house\s+points|merits?|"
@@ -132,7 +132,21 @@ MORE_SCHOOL_LIFE = re.compile(
     r"concert|play)|non[\s-]?uniform|dress[\s-]?up\s+day|book\s+characters?|"
     r"(?:at|outside|by|near)\s+the\s+(?:school\s+)?gates?|"
     r"(?:admissions?|school\s+place)\s+appeals?|"
-    r"(?:lost|won|win|lose)\s+(?:our|my|the|an?)\s+appeal)\b",
+    r"(?:lost|won|win|lose)\s+(?:our|my|the|an?)\s+appeal|"
+    # The buildings, days, letters and routines of a school ("the sports hall", "snow day",
+    # "mock results", "the trip letter", "in 7B"), and its policies.
+    r"sports\s+hall|(?:science|maths|english|art|music|drama|dt|pe|sixth\s+form)\s+block|"
+    r"mocks?\s+(?:results|exams?|week)|(?:maths|english|science|geography|history|french|"
+    r"gcse|a-level)\s+mocks?|snow\s+days?|term\s+dates|term[\s-]time|wrap[\s-]?around|"
+    r"(?:school|hot)\s+dinners?|dinner\s+(?:lad(?:y|ies)|money)|lollipop\s+(?:lady|man|men)|"
+    r"reception\s+(?:kids|children|class)|phonics|sixth[\s-]form(?:ers?)?|"
+    r"(?:trip|consent|permission)\s+(?:letters?|forms?|slips?)|"
+    r"(?:ski|residential|school|class|year\s?\d{1,2})\s+trips?|behaviour\s+logs?|"
+    r"(?:health)?care\s+plans?|(?:christmas\s+)?jumper\s+day|grandparents'?\s+(?:afternoon|day)|"
+    r"harvest\s+collection|leavers'?|parent\s+portal|swimming\s+(?:money|lessons?|kit)|"
+    r"(?:anti-?bullying|uniform|behaviour|phone|homework|attendance|safeguarding|bullying|"
+    r"exclusions?|sen|send)\s+polic(?:y|ies)|(?:my|our|the)\s+(?:whole\s+)?form|"
+    r"(?:in|from)\s+(?:[7-9]|1[0-3])[a-z])\b",
     re.IGNORECASE,
 )
 
