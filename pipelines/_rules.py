@@ -689,6 +689,15 @@ HYPERBOLE = _pair(
         r"say hello to my little friend|here'?s johnny|i'?ll be back|you shall not pass|"
         r"(?:going to|gonna) die (?:of|laughing)|"
         r"(?:got |get )?(?:absolutely )?slaughtered (?:at|by|in)|"
+        # Schoolwork as the cause of a death wish: "this coursework is making me want to
+        # unalive myself" (school itself is left out: a child may mean that one).
+        r"(?:homework|coursework|revision|exams?|mocks?|maths|physics|chemistry|biology|"
+        r"geography|history|french|spanish|german|this lesson|double \w+)\s+(?:\w+\s+){0,3}?"
+        r"(?:making|makes|made|make|got)\s+me\s+(?:want\s+to|wanna)\s+(?:die|unalive(?:\s+myself)?|"
+        r"kms|kill\s+myself)|"
+        # A staff training day names the risks it trains for: "safeguarding update: grooming".
+        r"(?:safeguarding|child protection|prevent)\s+(?:training|update|refresher|course|"
+        r"session|briefing|inset)\W+(?:\w+\W+){0,8}?" + _TAUGHT + r"|"
         # Being taught about a risk is not the risk.
         r"(?:learn(?:t|ed|ing)?|lessons?|talks?|workshops?|units?|assembl(?:y|ies)|taught)\s+"
         r"(?:\w+\s+){0,4}?(?:about|on)\s+(?:\w+\s+){0,5}?"
