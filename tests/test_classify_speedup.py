@@ -339,3 +339,24 @@ def test_rule_gate_lets_through_python_whitespace() -> None:
         assert want <= GATE.candidates(t.encode()), t
         held_back += not want <= narrow.candidates(t.encode())
     assert held_back  # the texts do hold what the narrow gate missed
+
+
+def test_rule_gate_starts_a_rule_only_where_python_can() -> None:
+    # The gate follows a rule only from the start of the text or after a character that is
+    # not an ASCII word character (pipelines._prefilter.gate_form): it must still let through
+    # every rule that matches, after punctuation, emoji, apostrophes and letters beyond ASCII.
+    from pipelines._prefilter import _NON_WORD_BEFORE, gate_form
+    from pipelines._rules import GATE, GATED
+
+    rng = random.Random(23)
+    befores = ["", " ", "é", "ß", "🙄", "'", "’", "x'", "-", "\n", "£", "\u2028", "1", "_"]
+    texts = []
+    for t in _texts(300, seed=24):
+        words = t.lower().split(" ")
+        texts.append("".join(rng.choice(befores) + w + " " for w in words))
+    texts += ["❤", "x❤", "é❤", "'legend", "é'legend", "kms", "xkms"]
+    for t in texts:
+        want = {i for i, p in enumerate(GATED) if p.search(t)}
+        assert want <= GATE.candidates(t.encode()), t
+    started = [gate_form(p.pattern, True).startswith(_NON_WORD_BEFORE) for p in GATED]
+    assert sum(started) == len(GATED) - 1  # all but the figures of speech, which are branches
