@@ -680,6 +680,10 @@ HYPERBOLE = _pair(
         r"(?:secret|tell)\W+(?:\w+\W+){0,12}?(?:surprise|secret santa|retirement|leaving (?:do|"
         r"present|party|collection|card)|whip[\s-]?round|mother'?s day|father'?s day)|"
         r"grandparents?'?\s+(?:and|&)\s+special\s+friends?|"
+        # A charity sleep-out is not a child sleeping rough: "sleeping rough tonight - it's the
+        # sixth form sleep-out for the night shelter".
+        r"sleep(?:ing|s)?\s+rough\W+(?:\w+\W+){0,15}?sleep[\s-]?outs?|"
+        r"sleep[\s-]?outs?\W+(?:\w+\W+){0,15}?sleep(?:ing|s)?\s+rough|"
         # Trivial threats at nobody in particular, or at oneself: "I'll murder the next person
         # who says...", "parents evening nearly killed me".
         r"(?:kill|murder|strangle|throttle)\s+(?:the next (?:person|parent|one)|anyone who|"
