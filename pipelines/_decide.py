@@ -93,23 +93,24 @@ def _weak_schools(wl: Watchlist, scan: PostScan) -> None:
         if h.kind != "school" or h.strong:
             continue
         location = _location_outside(scan, h)
+        place_like = _place_like(scan.fields[h.field][h.start : h.end])
         if h.school in excluded_schools:
             scan.reject(h, "weak alias ignored: the post has an excluded phrase")
         elif not wl.location_needed[h.school]:
             continue
-        elif location is not None and not _place_like(scan.fields[h.field][h.start : h.end]):
+        elif location is not None and not place_like:
             h.reason += f" + location {location!r}"
         elif h.school in school_strong:
             h.reason += " + corroborated by another mention"
         elif h.school in staff_corroborates:
             h.reason += " + corroborated by a staff mention"
-        elif scan.local and not _place_like(scan.fields[h.field][h.start : h.end]):
+        elif scan.local and not place_like:
             h.reason += " + local source"
         elif (life := _school_life(scan)) is not None:
             # "St Aidans year 9", "Millbrook pick-up": how local parents name the school. A
             # namesake school placed elsewhere ("St Aidan's in Leeds") was vetoed above.
             h.reason += f" + school context {life!r}"
-        elif (child := _about_a_child(scan, h)) is not None:
+        elif not place_like and (child := _about_a_child(scan, h)) is not None:
             h.reason += f" + about a child {child!r}"
         else:
             scan.reject(h, f"{h.reason} needs location or school context; none found")
@@ -205,7 +206,8 @@ _OF_SCHOOL = re.compile(
 
 
 # A child in the post, or one who goes to the place: with a name that is a school's and not
-# a place's ("St Aidans", "Millbrook Primary"; not "Millbrook"), the school the child goes to.
+# a place's ("St Aidans", "Millbrook Primary"; not "Millbrook": the caller checks
+# `_place_like`), the school the child goes to.
 _CHILD_WORD = re.compile(
     r"\b(?:sons?|daughters?|kids?|child(?:ren)?|grand(?:son|daughter|kid|child)s?|toddlers?|"
     r"little\s+(?:ones?|boys?|girls?)|\d{1,2}\s?(?:yo|y/o|year[\s-]olds?))\b",
@@ -216,8 +218,6 @@ _GOES_TO = re.compile(r"\b(?:go|goes|went|going|gone|been)\s+to\s+(?:the\s+)?$",
 
 def _about_a_child(scan: PostScan, h: Hit) -> str | None:
     text = scan.fields[h.field]
-    if _place_like(text[h.start : h.end]):
-        return None
     goes = _GOES_TO.search(text, max(0, h.start - 20), h.start)
     if goes is not None:
         return goes.group().strip()
