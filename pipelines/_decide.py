@@ -213,12 +213,18 @@ _CHILD_WORD = re.compile(
     r"little\s+(?:ones?|boys?|girls?)|\d{1,2}\s?(?:yo|y/o|year[\s-]olds?))\b",
     re.IGNORECASE,
 )
-_GOES_TO = re.compile(r"\b(?:go|goes|went|going|gone|been)\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+# ... or one going there: "goes to", "back to St Aidans", "bringing it into St Aidans"; and a
+# pupil's "St Aidans tomorrow" (a church of the name is "at St Aidan's tomorrow", and a place
+# is excluded by the caller).
+_GOES_TO = re.compile(
+    r"\b(?:(?:go|goes|went|going|gone|been|back)\s+to|into)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_TOMORROW = re.compile(r"'?s?\s+(?:tomorrow|tmrw|tmr|tmoz|tomoz|2moro|2morrow)\b", re.IGNORECASE)
 
 
 def _about_a_child(scan: PostScan, h: Hit) -> str | None:
     text = scan.fields[h.field]
-    goes = _GOES_TO.search(text, max(0, h.start - 20), h.start)
+    goes = _GOES_TO.search(text, max(0, h.start - 20), h.start) or _TOMORROW.match(text, h.end)
     if goes is not None:
         return goes.group().strip()
     for fld, s in scan.fields.items():

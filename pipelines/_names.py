@@ -123,6 +123,9 @@ MORE_SCHOOL_LIFE = re.compile(
     r"admissions|catchment|unauthori[sz]ed\s+absence|attendance|class\s?dojo|dojo|"
     r"parentpay|tapestry|tag\s+rugby|in\s+reception|(?:our|my)\s+year|(?-i:SEND?)|"
     r"(?:son|daughter|child|kid|boy|girl)'?s\s+(?:year|class|form)|members?\s+of\s+staff|"
+    # How pupils say a teacher got in touch: "miss adeyemi added me on snap".
+    r"(?:added|follow(?:ed|s|ing)?)\s+(?:me|us|my\s+\w+|\w+\s+of\s+us)\s+(?:back\s+)?on\s+"
+    r"(?:snap\w*|sc|insta\w*|ig|tiktok|discord|roblox|xbox|fortnite)|follow\s+requests?|"
     r"(?:maths|english|science|music|drama|art|history|geography|languages|mfl|pe|re|"
     r"computing|sen|learning\s+support)\s+department|"
     r"(?:drama|chess|coding|holiday|homework|lunchtime|art|eco|gardening|craft|lego|"
