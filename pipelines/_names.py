@@ -123,6 +123,12 @@ MORE_SCHOOL_LIFE = re.compile(
     r"admissions|catchment|unauthori[sz]ed\s+absence|attendance|class\s?dojo|dojo|"
     r"parentpay|tapestry|tag\s+rugby|in\s+reception|(?:our|my)\s+year|(?-i:SEND?)|"
     r"(?:son|daughter|child|kid|boy|girl)'?s\s+(?:year|class|form)|members?\s+of\s+staff|"
+    # Pupils' words: a teacher called "sir" or "miss" ("before sir walked in", "so sir dont
+    # clock it"), the drills, rooms and tests of a school day.
+    r"(?:sir|miss)\s+(?:says?|said|walked|came|caught|clocks?|told|was|is|gave|made|kept|"
+    r"asked|saw|does|did|doesn'?t|don'?t|dont|didn'?t|won'?t|wont|joined|believed|let|lets)|"
+    r"form\s+time|lockdown\s+drills?|lunch\s+queues?|music\s+room|bleep\s+test|"
+    r"(?:chemistry|physics|biology|science)\s+(?:practicals?|labs?|lessons?)|bunsen|"
     # How pupils say a teacher got in touch: "miss adeyemi added me on snap".
     r"(?:added|follow(?:ed|s|ing)?)\s+(?:me|us|my\s+\w+|\w+\s+of\s+us)\s+(?:back\s+)?on\s+"
     r"(?:snap\w*|sc|insta\w*|ig|tiktok|discord|roblox|xbox|fortnite)|follow\s+requests?|"
