@@ -113,7 +113,7 @@ def _weak_schools(wl: Watchlist, scan: PostScan) -> None:
         elif not place_like and (child := _about_a_child(scan, h)) is not None:
             h.reason += f" + about a child {child!r}"
         else:
-            scan.reject(h, f"{h.reason} needs location or school context; none found")
+            scan.reject(h, f"{h.reason} needs location or school context; none found", held=True)
 
 
 def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
@@ -159,7 +159,7 @@ def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
             elif scan.local and h.staff is not None and not wl.staff_member(h.staff).common:
                 h.reason += "; local source"
             else:
-                scan.reject(h, f"{h.reason} but nothing ties the post to school")
+                scan.reject(h, f"{h.reason} but nothing ties the post to school", held=True)
 
 
 # Words round a weak alias that make it the family's school: "my son at St Aidans", "miss at

@@ -156,6 +156,10 @@ RULES: tuple[Rule, ...] = (
        r"going on|anything|being here))|end it all|"
        r"(?:better off|happier)\s+(?:\w+\s+)?(?:without me|if i (?:just )?(?:disappeared|"
        r"wasn'?t here|was gone|died|was dead))|"
+       r"(?:nobody|no one|noone|no1)\s+(?:would|will|'?d)\s+(?:even\s+)?(?:notice|care|miss me)"
+       r"\s+if\s+i\s+(?:just\s+)?(?:wasn'?t|was not|weren'?t|wasnt)\s+(?:here|around|alive)|"
+       r"(?:nobody|no one|noone|no1)\s+(?:would|will|'?d)\s+(?:even\s+)?(?:notice|care|miss me)"
+       r"\s+if\s+i\s+(?:just\s+)?(?:died|disappeared|was gone|was dead|went)|"
        r"(?:not|never)\s+(?:gonna|going to)\s+be\s+(?:here|around)\s+(?:much\s+)?(?:longer|"
        r"tomorrow)|won'?t\s+be\s+(?:here|around)\s+(?:tomorrow|much longer|by monday|next week)|"
        # A farewell: "this is the last thing I'll post", "don't try and find me".

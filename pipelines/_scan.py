@@ -62,6 +62,9 @@ class Hit:
     placed: str | None = None  # "in Bath" after a school name: the place
     namesake: str | None = None  # "RC Primary" after "St Aidan's": a kind the school is not
     rejected: str | None = None  # why it is not a mention; None when it is one
+    # Rejected only for want of context (a weak alias with no school life, a titled staff name
+    # nothing ties to school): held, and kept if the post reads as safeguarding (analyse.py).
+    held: bool = False
 
     def overlaps(self, other: Hit) -> bool:
         return self.field == other.field and self.start < other.end and other.start < self.end
@@ -80,8 +83,9 @@ class PostScan:
     notes: list[str] = field(default_factory=list)
     local: bool = False  # from a source marked `local` (config.schema.Source)
 
-    def reject(self, hit: Hit, why: str) -> None:
+    def reject(self, hit: Hit, why: str, *, held: bool = False) -> None:
         hit.rejected = why
+        hit.held = held
         self.notes.append(f"{hit.where()}: {why}")
 
     def live(self) -> list[Hit]:

@@ -14,6 +14,12 @@ from pipelines.match import Watchlist
 from pipelines.normalise import canonical_url, normalise
 from pipelines.post import Analysis, Post
 
+KEPT_HELD = "a weak mention held for want of context is kept: the post reads as safeguarding"
+# The safeguarding score that keeps a held mention: a safeguarding label, and more sure than
+# the model's bar on a post the matcher found (pipelines.classify.SAFEGUARDING_MODEL_ALONE),
+# since the school itself is in doubt.
+HELD_SAFEGUARDING = 0.5
+
 
 class Analyser:
     """Compiles the config's watchlists and rules once; `analyse` is then cheap per post.
@@ -34,12 +40,24 @@ class Analyser:
 
     def analyse(self, post: Post) -> Analysis:
         clean = normalise(post)
-        mentions, notes = self.watchlist.find_explained(clean)
+        mentions, held, notes = self.watchlist.find_held(clean)
         if self.logos is not None and clean.images:
             from pipelines.logo import logo_mentions
 
             found, more = logo_mentions(self.logos, clean.images)
             mentions, notes = mentions + found, notes + more
+        verdict = None
+        if not mentions and held:
+            # A weak mention with nothing round it to say it is the school ("st aidans
+            # tomorrow, same people calling me names") is dropped, unless a child may be at
+            # risk: then a namesake's false alarm costs the safeguarding lead a glance, and a
+            # dropped real one could cost a child (DESIGN.md: recall first on safeguarding).
+            verdict = self.classifier.classify(clean, held)
+            sure = verdict.scores.get("safeguarding", 0.0) >= HELD_SAFEGUARDING
+            if sure and "safeguarding" in verdict.labels:
+                mentions, notes = held, [*notes, KEPT_HELD]
+            else:
+                verdict = None
         analysis = Analysis(
             post=clean,
             canonical_url=canonical_url(clean.url) if clean.permalink else "",
@@ -47,7 +65,7 @@ class Analyser:
             mentions=mentions,
         )
         if mentions:  # labels and severity only for posts about a configured school or staff
-            verdict = self.classifier.classify(clean, mentions)
+            verdict = verdict or self.classifier.classify(clean, mentions)
             analysis.labels = verdict.labels
             analysis.scores = verdict.scores
             analysis.severity = verdict.severity

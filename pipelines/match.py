@@ -326,14 +326,25 @@ class Watchlist:
 
     def find_explained(self, post: Post) -> tuple[list[Mention], list[str]]:
         """Mentions, and notes on candidates that were rejected (for previews and reasons)."""
+        mentions, _, notes = self.find_held(post)
+        return mentions, notes
+
+    def find_held(self, post: Post) -> tuple[list[Mention], list[Mention], list[str]]:
+        """Mentions; the candidates held back only for want of context (a weak alias with no
+        school life round it, a titled staff name nothing ties to school), which are mentions
+        if the post reads as safeguarding (pipelines.analyse); and the notes."""
         scan = self._scan(post)
         order = {f: i for i, f in enumerate(FIELDS)}
-        kept = sorted(
-            (h for h in scan.hits if h.rejected is None),
-            key=lambda h: (order[h.field], h.start, h.end),
-        )
-        mentions = [Mention(**self._where(h, scan), reason=h.reason) for h in kept]
-        return mentions, scan.notes
+        hits = sorted(scan.hits, key=lambda h: (order[h.field], h.start, h.end))
+        mentions = [
+            Mention(**self._where(h, scan), reason=h.reason) for h in hits if not h.rejected
+        ]
+        held = [
+            Mention(**self._where(h, scan), reason=f"{h.reason}, held for want of context")
+            for h in hits
+            if h.rejected and h.held
+        ]
+        return mentions, held, scan.notes
 
     def _where(self, h: Hit, scan: PostScan) -> dict[str, Any]:
         """What a hit is and where it stands: the part a Mention and a Considered share."""

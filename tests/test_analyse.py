@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from config import load_config
-from pipelines.analyse import Analyser
+from pipelines.analyse import KEPT_HELD, Analyser
 from pipelines.post import Post
 from store.items import count_items, save_analysis
 
@@ -64,3 +64,40 @@ def test_a_posts_own_link_is_its_identity(analyser: Analyser, store) -> None:
 def test_irrelevant_posts_get_no_labels_or_severity(analyser: Analyser) -> None:
     result = analyser.analyse(Post(text="Millbrook Garden Centre opens late on Thursdays."))
     assert not result.relevant and result.labels == [] and result.severity is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A pupil's post with only a weak alias, no school life round it: kept, since a child
+        # may be at risk.
+        "cant face st aidans again. same people, same names, nobody would notice if i "
+        "wasnt here anymore",
+        # A titled staff name nothing ties to school, in a threat.
+        "If Mr Ashworth puts his hands on my son again I'm going to batter him, I mean it",
+    ],
+)
+def test_a_weak_mention_held_for_want_of_context_is_kept_for_safeguarding(
+    analyser: Analyser, text: str
+) -> None:
+    a = analyser.analyse(Post(text=text))
+    assert a.mentions, a.reasons
+    assert "safeguarding" in a.labels
+    assert KEPT_HELD in a.reasons
+    assert any("held for want of context" in m.reason for m in a.mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "St Aidans was mental today, took half an hour to get out",  # no risk: dropped
+        "Mr Gallagher from the chip shop does the best chips",  # a namesake, no risk
+        "Apparently Stroud Brewery's new pale ale is called Millbrook. Tastes like pond water",
+    ],
+)
+def test_a_weak_mention_held_for_want_of_context_is_dropped_without_a_risk(
+    analyser: Analyser, text: str
+) -> None:
+    a = analyser.analyse(Post(text=text))
+    assert not a.mentions and not a.labels
+    assert KEPT_HELD not in a.reasons
