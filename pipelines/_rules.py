@@ -610,6 +610,23 @@ RULES: tuple[Rule, ...] = (
        r"ignored|ignoring (?:my|our|us|parents)|why (?:does|do|did|has|have|is|are) (?:no one|"
        r"nobody|the school)",
        "complaint", negatable=False),
+    # The school failing to act on what happened ("School did nothing", "nobody has rung us",
+    # "the teachers laugh it off"): what turns a parent's report of harm into a complaint too.
+    _r("school_failed", "parental_complaint", 0.5, "normal",
+       r"(?:school|they|staff|teachers?|head(?:teacher)?|office|principal|nobody|no one|noone)\s+"
+       r"(?:has\s+|have\s+)?(?:did|done|do|does|doing)\s+(?:absolutely\s+)?nothing|"
+       r"(?:school|they|staff|teachers?|head(?:teacher)?|office|principal)\s+(?:\w+\s+)?"
+       r"(?:didn'?t|did not|never|haven'?t|hasn'?t|won'?t|wouldn'?t)\s+(?:even\s+)?(?:bother(?:ed)?"
+       r"\s+to\s+)?(?:tell|told|ring|rang|rung|call|called|phone|phoned|text|texted|inform|"
+       r"informed|notice|noticed|check|checked|contact|contacted|let us know|say a word|"
+       r"said a word)|"
+       r"(?:nobody|no one|noone)\s+(?:from\s+(?:the\s+)?school\s+)?(?:has\s+|even\s+)?"
+       r"(?:rang|rung|called|phoned|contacted|told|texted)\s+(?:us|me)|"
+       r"laugh(?:ed|s|ing)?\s+it\s+off|(?:just\s+)?(?:stand|stood|standing)\s+(?:there\s+)?"
+       r"(?:and\s+)?watch(?:ed|ing)?|swept\s+(?:it\s+)?under\s+the\s+(?:carpet|rug)|"
+       r"brush(?:ed)?\s+(?:it\s+|us\s+|me\s+)?off|"
+       r"(?:logged|recorded|wrote)\s+it\s+(?:up\s+)?as|hasn'?t\s+said\s+a\s+word",
+       "the school did not act"),
     # What parents complain about (issue 4): alone it is only a topic; the model weighs it with
     # the tone.
     _r("complaint_topic", "parental_complaint", 0.2, None,
