@@ -168,6 +168,8 @@ def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
 _CHILD_AT = re.compile(
     r"(?:(?:sons?|daughters?|kids?|child(?:ren)?|lads?|boys?|girls?|grand(?:son|daughter)s?|"
     r"grandchild(?:ren)?|nephews?|nieces?|tutors?|teachers?|staff|miss|sir|mums?|dads?|"
+    r"tas?|teaching\s+assistants?|dinner\s+lad(?:y|ies)|caretaker|senco|deputy\s+head|"
+    r"head\s?teacher|nurture\s+group|"
     r"parents?|friends?|mates?|besties?|bff|brothers?|sisters?|cousins?|siblings?|classmates?|"
     r"everyone|every1|people|ppl|some(?:one|body)|any(?:one|body)|no(?:one|body)|"
     r"y(?:ea)?r\s?\d{1,2}s?|\d{1,2}[a-z])'?s?\s+"
