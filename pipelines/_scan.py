@@ -33,9 +33,10 @@ class Considered:
     score: float
     matched: bool
     why: str  # the mention's reason if matched, else why it was turned down
+    held: bool = False  # turned down only for want of context (Hit.held)
 
     def line(self) -> str:
-        verdict = "MATCH " if self.matched else "reject"
+        verdict = "MATCH " if self.matched else "held  " if self.held else "reject"
         if self.kind in ("exclude", "place"):
             verdict = "seen  "
         return (

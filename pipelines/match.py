@@ -368,6 +368,7 @@ class Watchlist:
                 **self._where(h, scan),
                 matched=h.rejected is None,
                 why=h.reason if h.rejected is None else h.rejected,
+                held=h.held,
             )
             for h in scan.hits
         ]

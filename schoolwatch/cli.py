@@ -187,8 +187,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         weak = weak_aliases(school.name, school.aliases) if school.location_terms else []
         if weak:
             print(
-                "    note: these aliases count only with school life beside them (\"St Aidans "
-                "year 9\") or, if longer than one word, a location term: "
+                '    note: these aliases count only with school life beside them ("St Aidans '
+                'year 9") or, if longer than one word, a location term: '
                 f"{', '.join(map(repr, weak))}"
             )
     for s in cfg.sources:

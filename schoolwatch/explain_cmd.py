@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from config.schema import Config
+from pipelines.analyse import Analyser
 from pipelines.match import Watchlist
 from pipelines.normalise import normalise
 from pipelines.post import Post
@@ -52,12 +53,15 @@ def run_explain(
     else:
         print("schoolwatch explain: give the post's text, or --input FILE", file=stderr)
         return 2
+    analysers: list[Analyser] = []  # built at the first held mention (it loads the model)
     for post in posts:
-        _explain_one(watchlist, cfg, normalise(post), stdout)
+        _explain_one(watchlist, cfg, normalise(post), stdout, analysers)
     return 2 if bad_lines else 0
 
 
-def _explain_one(watchlist: Watchlist, cfg: Config, post: Post, out: IO[str]) -> None:
+def _explain_one(
+    watchlist: Watchlist, cfg: Config, post: Post, out: IO[str], analysers: list[Analyser]
+) -> None:
     out.write(f"post {post.id}:\n")
     for fld in ("title", "text", "author"):
         value = getattr(post, fld)
@@ -74,6 +78,17 @@ def _explain_one(watchlist: Watchlist, cfg: Config, post: Post, out: IO[str]) ->
 
         for line in explain_logos(cfg, post.images):
             out.write(f"  {line}\n")
+    held = [c for c in considered if c.held]
+    if not matched and held:
+        # What analysing does with them: kept if the post reads as safeguarding.
+        analysers[:] = analysers or [Analyser(cfg)]
+        if analysers[0].analyse(post).mentions:
+            out.write(f"  => relevant: {len(held)} held mention(s) kept, as the post reads as "
+                      "safeguarding\n")  # fmt: skip
+        else:
+            out.write(f"  => not relevant: {len(held)} held mention(s) dropped, as the post does "
+                      "not read as safeguarding\n")  # fmt: skip
+        return
     verdict = "relevant" if matched else "not relevant"
     out.write(f"  => {verdict}: {len(matched)} mention(s)\n")
 

@@ -37,8 +37,18 @@ def test_explain_says_why_a_famous_namesake_is_not_a_teacher(
     cfg.write_text("schools:\n  - name: Oakfield School\n    staff: [{name: Harry Kane}]\n")
     assert main(["explain", "--config", str(cfg), "Harry Kane scored twice for England."]) == 0
     out = capsys.readouterr().out
-    assert "reject staff  'Harry Kane'" in out and "nothing ties the post to school" in out
-    assert "=> not relevant" in out
+    assert "held   staff  'Harry Kane'" in out and "nothing ties the post to school" in out
+    assert "=> not relevant: 1 held mention(s) dropped" in out
+
+
+def test_explain_says_a_held_mention_is_kept_when_the_post_reads_as_safeguarding(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = "cant face st aidans again. nobody would notice if i wasnt here anymore"
+    assert main(["explain", "--config", str(EXAMPLE), text]) == 0
+    out = capsys.readouterr().out
+    assert "held   school" in out and "needs location or school context" in out
+    assert "=> relevant: 1 held mention(s) kept, as the post reads as safeguarding" in out
 
 
 def test_explain_reads_one_post_of_a_classify_file(
