@@ -107,6 +107,12 @@ _NON_WORD_BEFORE = "(?:^|[^A-Za-z0-9_])"
 _WORD_START = "(?<!\\w)"
 
 
+def source(rx: re.Pattern[str]) -> str:
+    """A compiled pattern as the text Gate and Finder take: its case-blindness as "(?i)",
+    which `gate_form` reads back."""
+    return ("(?i)" if rx.flags & re.I else "") + rx.pattern
+
+
 def gate_form(pattern: str, python_spaces: bool) -> str:
     """The form of `pattern` a Gate's automaton runs: loosened (see `loosen`), and made to
     start after a non-word character when `pattern` itself must (`(?<!\\w)` before all of

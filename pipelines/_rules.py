@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pipelines._prefilter import Finder, Gate
+from pipelines._prefilter import Finder, Gate, source
 from pipelines.post import Label, Severity
 
 _B = r"(?<!\w)(?<!\w')(?:{})(?![\w])"  # 'quoted phrases' match; "didn't" is not "t"
@@ -884,7 +884,7 @@ FINDERS: tuple[Finder, ...] = tuple(Finder(p.pattern) for p in GATED)
     CHILDREN_AT,
     GAME_TALK_AT,
 ) = (
-    Finder(("(?i)" if rx.flags & re.I else "") + rx.pattern)
+    Finder(source(rx))
     for rx in (
         ASKING,
         WORK_TALK,

@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from config.schema import Config, School
 from pipelines._features import Vocabulary, describe, features
-from pipelines._prefilter import Finder, Gate, search_bytes
+from pipelines._prefilter import Finder, Gate, search_bytes, source
 from pipelines._rules import (
     ADULT_BULLIED,
     ASKING,
@@ -630,7 +630,7 @@ _BODY: tuple[tuple[Finder, re.Pattern[str]], ...] = (
     (GAME_TALK_AT, GAME_TALK),
 )
 _ASKS, _TALK, _NEGATIVE, _STAFF, _SOCIAL, _NAMES, _PUPILS, _GAMES = range(len(_BODY))
-_BODY_GATE = Gate([("(?i)" if rx.flags & re.I else "") + rx.pattern for _, rx in _BODY], True)
+_BODY_GATE = Gate([source(rx) for _, rx in _BODY], True)
 
 
 def _search(k: int, maybe: set[int] | None, body: str, bbody: bytes | None) -> re.Match[str] | None:
