@@ -31,39 +31,24 @@ MAX_MEM = 256 << 20  # bytes RE2 may use for the gate's automaton (it uses a few
 def loosen(pattern: str) -> str:
     """A pattern RE2 accepts that matches wherever `pattern` (Python syntax) matches."""
     out: list[str] = []
-    i, in_class = 0, False
-    while i < len(pattern):
-        if pattern.startswith("(?<![\\w'])", i) or pattern.startswith("(?<!\\w)", i):
-            i += len("(?<![\\w'])") if pattern.startswith("(?<![\\w'])", i) else len("(?<!\\w)")
+    resume = 0  # past a dropped lookaround
+    for i, tok, in_class in _walk(pattern):
+        if i < resume:
             continue
-        if pattern.startswith("(?![\\w])", i) or pattern.startswith("(?!\\w)", i):
-            i += len("(?![\\w])") if pattern.startswith("(?![\\w])", i) else len("(?!\\w)")
-            continue
-        if not in_class and pattern.startswith(("(?!", "(?<!", "(?=", "(?<="), i):
-            i = _group_end(pattern, i)  # any other lookaround only narrows a match: drop it
-            continue
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            e = pattern[i + 1]
-            if e == "w":
-                out.append(_WORD if in_class else f"[{_WORD}]")
-            elif e == "s":
-                out.append(_SPACE if in_class else f"[{_SPACE}]")
-            elif e == "W" and not in_class:
-                out.append(f"[^{_WORD}]")
-            elif e == "b" and not in_class:
-                pass  # a boundary only narrows a match; the gate may be wider
-            else:
-                out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if c == "[" and not in_class:
-            in_class = True
-        elif c == "]" and in_class:
-            in_class = False
-        out.append(c)
-        i += 1
+        if not in_class and tok == "(" and pattern.startswith(_LOOKAROUNDS, i):
+            resume = _group_end(pattern, i)  # a lookaround only narrows a match: drop it
+        elif tok == "\\w":
+            out.append(_WORD if in_class else f"[{_WORD}]")
+        elif tok == "\\s":
+            out.append(_SPACE if in_class else f"[{_SPACE}]")
+        elif tok == "\\W" and not in_class:
+            out.append(f"[^{_WORD}]")
+        elif tok != "\\b" or in_class:  # a boundary only narrows a match: the gate may be wider
+            out.append(tok)
     return "".join(out)
+
+
+_LOOKAROUNDS = ("(?!", "(?<!", "(?=", "(?<=")
 
 
 def _walk(pattern: str, i: int = 0) -> Iterator[tuple[int, str, bool]]:
