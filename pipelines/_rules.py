@@ -97,6 +97,9 @@ RULES: tuple[Rule, ...] = (
        r"(?:i'?ll|ill|i will|we'?ll|we will|i'?m|im)\s+(?:be\s+)?(?:waiting|stood|standing)\s+"
        r"(?:\w+\s+){0,3}?(?:at|outside|by)\s+(?:the\s+)?(?:\w+\s+)?(?:gates?|school|house|"
        r"car\s?park)\s+(?:\w+\s+){0,3}?for\s+(?:him|her|them|his|that)|"
+       r"(?:i'?ll|ill|i will|we'?ll|gonna|going to)\s+break\s+(?:his|her|their|your|ur|ya)\s+"
+       r"(?:legs?|arms?|neck|jaw|nose|fingers)|i\s+know\s+(?:which|what)\s+car\s+(?:is|'s)\s+"
+       r"(?:yours|his|hers|theirs)|"
        r"i\s+know\s+where\s+(?:he|she|they|you)\s+(?:lives?|"
        r"parks?|drinks?)|(?:waiting|wait)\s+for\s+(?:him|her|them)\s+(?:\w+\s+){0,2}?(?:in|at|"
        r"outside)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:car\s?park|gates?|house|home)|"
@@ -144,7 +147,9 @@ RULES: tuple[Rule, ...] = (
        r"multi[\s-]?storey|car park)|(?:got|have|had|keep)\s+(?:the|my)\s+(?:blades?|pills|"
        r"tablets)\s+(?:\w+\s+)?(?:ready|sorted|saved|hidden)|"
        r"(?:did|done|doing|cut)\s+my\s+(?:arms?|legs?|wrists?|thighs?)\s+again|"
-       r"long sleeves in (?:summer|the heat|june|july|august)|"
+       r"long sleeves in (?:summer|the heat|june|july|august)|(?:pencil\s+)?sharpener\s+blades?|"
+       r"(?:wrote|written|writing|left)\s+(?:everyone|every1|my (?:mum|family|friends)|all of "
+       r"(?:you|them))\s+(?:a\s+)?(?:letters?|notes?)|"
        r"(?:wrote|written|writing|left)\s+(?:my|the|a)\s+(?:goodbye|suicide|last)\s+"
        r"(?:notes?|letters?|messages?)|already\s+wr(?:o|i)te?\s+the\s+notes",
        "self-harm or suicide risk"),
@@ -167,7 +172,8 @@ RULES: tuple[Rule, ...] = (
        r"to))\s+(?:ever\s+)?(?:post|say|write|send)|(?:don'?t|dont|do not)\s+(?:try\s+(?:and|to)"
        r"\s+)?(?:find|look for|come looking for)\s+me|"
        r"(?:won'?t|wont|will not)\s+need\s+(?:it|them|this|that|any of (?:it|this))\s+(?:after|"
-       r"any\s?more|where i'?m going)",
+       r"any\s?more|where i'?m going)|(?:don'?t|dont|do not)\s+need\s+(?:it|them|this|that|"
+       r"any of (?:it|this))\s+where\s+i'?m\s+going",
        "self-harm or suicide risk"),
     _r("sexual", "safeguarding", 0.9, "urgent",
        r"groom(?:ed|ing)|sexual(?:ly)?\s+(?:abuse|abused|assault(?:ed)?)|molest(?:ed|ing)?|"
@@ -191,7 +197,8 @@ RULES: tuple[Rule, ...] = (
        r"her|your)\s+(?:chats?|messages?|texts?|conversations?|friendship|relationship|calls?|"
        r"meet(?:ing)?s?|snaps?))\s+(?:a\s+|just\s+)?(?:secret|between (?:us|them|you and me|"
        r"the two of (?:us|them)))|(?:our|a)\s+little\s+secret|keep(?:s|ing)?\s+secrets|"
-       r"(?:much\s+)?older\s+boyfriend|(?:friendship|chats?|messages?|relationship|texts?)\s+"
+       r"(?:much\s+)?older\s+boyfriend|no\s+need\s+to\s+(?:tell|bother|ask|involve)\s+(?:your\s+|ur\s+)?"
+       r"(?:mum|mam|mom|dad|parents|folks)|(?:friendship|chats?|messages?|relationship|texts?)\s+"
        r"(?:\w+\s+){0,3}?between\s+(?:us|them|you and me|the two of)|"
        r"(?:says?|said|saying|tells?|telling|told)\s+(?:her|him|them|she|he|they)\s+(?:looks?|is|"
        r"was|seems?)\s+(?:\w+\s+)?(?:mature|grown[\s-]up|older than)|"
@@ -369,7 +376,15 @@ RULES: tuple[Rule, ...] = (
        r"kill yourself|kys|go die|"
        r"(?:called|calling|calls|call)\s+(?:him|her|them|me|my\s+\w+)?\s*(?:an?\s+)?(?:names|"
        r"slags?|sluts?|whores?|retards?|pakis?|fag\w*|gay|fat|ugly|losers?|freaks?|weirdos?|"
-       r"n[i1]gg\w*|spaz|bitch\w*|thick)",
+       r"n[i1]gg\w*|spaz|bitch\w*|thick)|"
+       # A name said in quotes, a slur named, food taken: "calls me 'the tramp'", "being
+       # called a 'terrorist'", "called the r-word every day", "they take my lunch".
+       r"(?:called|calling|calls|call)\s+(?:him|her|them|me|my\s+\w+)\s+(?:an?\s+|the\s+)?"
+       r"['\"‘“][\w\s]{1,30}?['\"’”]|(?:being|been|gets?|getting)\s+called\s+(?:an?\s+|the\s+)?"
+       r"(?:['\"‘“][\w\s]{1,30}?['\"’”]|[rn][\s-]?word|slurs?)|"
+       r"(?:called|calling)\s+(?:\w+\s+)?(?:the\s+)?(?:[rn][\s-]?word|slurs)|"
+       r"(?:take|takes|taking|took|steal|steals|stealing|stole|nick|nicks|nicked)\s+(?:my|his|"
+       r"her|their)\s+(?:food|lunch|dinner money|packed lunch|lunch money|lunchbox)",
        "bullying or harassment"),
     _r("safety", "safeguarding", 0.65, "high",
        r"unsafe|not safe|left (?:alone|unsupervised|outside|on their own)|unsupervised|"
