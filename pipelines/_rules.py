@@ -571,7 +571,17 @@ RULES: tuple[Rule, ...] = (
        r"bullying culture|two[\s-]?faced|hypocrit(?:e|es|ical)|unprofessional|"
        r"inept|incompetence|negligen(?:t|ce)|out of (?:their|his|her) depth|asleep at the wheel|"
        r"racist|sexist|homophobic|discriminat(?:ion|ory|ing)|off[\s-]?rolling|"
-       r"gaslight(?:ing|ed)?",
+       r"gaslight(?:ing|ed)?|"
+       # Derision and allegation as people write it: the school as a prison, a cult or a zoo,
+       # a whitewash, jobs for the boys, results fiddled, a member of staff a snake or a tyrant.
+       r"(?:is|'s|are|was)\s+(?:literally\s+|basically\s+|just\s+|like\s+)?(?:a|an)\s+(?:\w+\s+)?"
+       r"(?:prison|cult|zoo|circus|shambles|clique|racket|sinking ship)|"
+       r"where\s+(?:\w+\s+){1,2}?goes?\s+to\s+die|whitewash(?:ed)?|cover(?:ed|ing)?[\s-]up|"
+       r"jobs for the boys|nepotism|(?:fiddl|fudg|rigg|cook)(?:es|ed|ing|e)\s+(?:the\s+)?(?:sats|"
+       r"results|figures|books|attendance|data)|pervert|nonce|tyrants?|snakes?|"
+       r"think twice about|(?:for|in)\s+(?:all\s+)?the\s+wrong\s+reasons|"
+       r"(?:hates?|can'?t stand)\s+(?:black|brown|gay|disabled|sen|poor|muslim|asian|"
+       r"traveller)\s+(?:kids|children|pupils|students|families)",
        "running the school or its staff down"),
     # -- parental_complaint: a parent unhappy with the school --------------------------------
     _r("escalation", "parental_complaint", 0.75, "high",
