@@ -601,7 +601,11 @@ RULES: tuple[Rule, ...] = (
        r"(?:so|very|really|quite|incredibly|extremely) rude|rude to (?:parents|me|us|my)|"
        r"(?:is|are|was|were) (?:absolutely |totally )?rank|(?:a|an absolute|a total|such a) "
        r"nightmare|(?:such|a real|what a) shame|gutted|barked at|"
-       r"(?:shouted|snapped|yelled) at (?:me|us|parents|my)|no retakes?|not impressed",
+       r"(?:shouted|snapped|yelled) at (?:me|us|parents|my)|no retakes?|not impressed|"
+       # Forum idiom: "taking the mick", "my only gripe", "the rest, not so much".
+       r"taking the (?:mick|mickey|piss|biscuit)|(?:my\s+)?(?:only|one|biggest)\s+gripe|"
+       r"not so much|(?:hasn'?t|haven'?t|never|didn'?t|won'?t)\s+(?:returned|answered|replied "
+       r"to)\s+(?:my|our|any)\s+(?:calls?|emails?|messages?|letters?)",
        "complaint"),
     # Weak on their own: how parents sound when something has gone wrong, again.
     _r("complaint_cue", "parental_complaint", 0.35, None,
@@ -622,7 +626,13 @@ RULES: tuple[Rule, ...] = (
        r"(?:twice|three times|\w+ times|again)|(?:since|in) (?:september|october|november|"
        r"january|february|easter|christmas|reception)|every single|yet again|getting silly|"
        r"no warning|(?:the )?night before|last minute|same \w+ every|"
-       r"£\s?\d+(?:\.\d\d)?\s+(?:each|for (?:a|an|one|that|the)|per|a (?:term|week|day|go))",
+       r"£\s?\d+(?:\.\d\d)?\s+(?:each|for (?:a|an|one|that|the)|per|a (?:term|week|day|go))|"
+       # Praise with a but: "shame about the supply teachers", "less lovely: £5 tickets".
+       r"(?:shame|pity)\s+(?:about|that|it'?s|the)|less\s+(?:lovely|gorgeous|good|great|"
+       r"impressive)|(?:a\s+)?bit\s+(?:rich|much)|slightly\s+odd|(?:the\s+)?first\s+(?:i|we)\s+"
+       r"knew|zero\s+warning|due\s+(?:in\s+)?(?:tomorrow|the next day)|"
+       r"(?:£\s?\d+|\d+\s*(?:quid|pounds?))\s+(?:to|for)\s+(?:download|reprint|watch|see)|"
+       r"how\s+do\s+you\s+go\s+backwards|just\s+shrugs?|aibu",
        "complaint cue"),
     _r("unanswered", "parental_complaint", 0.55, "normal",
        r"not (?:good enough|acceptable|happy|impressed|right)|"
