@@ -14,7 +14,7 @@ import json
 from typing import IO
 
 from config.schema import Config
-from pipelines.analyse import Analyser
+from pipelines.analyse import KEPT_HELD, Analyser
 from pipelines.examples import ExamplesError, read_examples_leniently
 from pipelines.scoring import Counts, Report, format_report, score
 
@@ -43,12 +43,18 @@ def run_evaluate(
     pairs = [(ex, analyser.analyse(ex.post())) for ex in examples]
     everything = score(pairs)
     found = score([(ex, an) for ex, an in pairs if ex.relevant and an.relevant])
+    # Posts found only through a held mention (pipelines.analyse): what that rule costs and buys.
+    held = [ex for ex, an in pairs if KEPT_HELD in an.reasons]
+    kept = {"posts": len(held), "relevant": sum(ex.relevant for ex in held)}
     if as_json:
-        json.dump({"all": _as_json(everything), "classifier": _as_json(found)}, stdout, indent=1)
+        json.dump({"all": _as_json(everything), "classifier": _as_json(found), "held_kept": kept},
+                  stdout, indent=1)  # fmt: skip
         stdout.write("\n")
     else:
         print(f"== end to end: {path}", file=stdout)
         print("\n".join(format_report(everything, worst)), file=stdout)
+        print(f"held mentions kept, the post reading as safeguarding: {kept['posts']} post(s), "
+              f"{kept['relevant']} of them labelled relevant", file=stdout)  # fmt: skip
         print("", file=stdout)
         print("== classifier alone: posts labelled relevant that the matcher found", file=stdout)
         print("\n".join(format_report(found, 0)), file=stdout)

@@ -74,6 +74,21 @@ def test_evaluate_as_json_from_the_command_line(
         "support": 3, "tp": 3, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0,
     }  # fmt: skip
     assert [m["id"] for m in data["all"]["misses"]] == ["wrong"]
+    assert data["held_kept"] == {"posts": 0, "relevant": 0}
+
+
+def test_evaluate_counts_the_posts_found_only_through_a_held_mention(tmp_path: Path) -> None:
+    held = [
+        json.dumps({"id": "held", "text": "cant face st aidans again. nobody would notice if i "
+                    "wasnt here anymore", "labels": ["safeguarding"], "severity": "urgent"}),
+        json.dumps({"id": "dropped", "text": "St Aidans was mental today", "labels": [],
+                    "severity": "low"}),
+    ]  # fmt: skip
+    out, err = io.StringIO(), io.StringIO()
+    assert run_evaluate(load_config(EXAMPLE), str(_file(tmp_path, held)), out, err) == 0
+    assert "held mentions kept, the post reading as safeguarding: 1 post(s), 1 of them" in (
+        out.getvalue()
+    )
 
 
 def test_a_missing_file_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
