@@ -104,7 +104,14 @@ RULES: tuple[Rule, ...] = (
        r"parks?|drinks?)|(?:waiting|wait)\s+for\s+(?:him|her|them)\s+(?:\w+\s+){0,2}?(?:in|at|"
        r"outside)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:car\s?park|gates?|house|home)|"
        r"(?:list|hit list)\s+of\s+(?:people|kids|names)\s+(?:\w+\s+){0,3}?(?:going to|gonna|"
-       r"wants? to)\s+(?:hurt|kill|shoot|stab|get)",
+       r"wants? to)\s+(?:hurt|kill|shoot|stab|get)|"
+       # Said of a person, not a team: "I'll put him in hospital", "better watch his back",
+       # "I know what time he leaves".
+       r"put\s+(?:him|her|them|you|u)\s+in\s+(?:(?:the\s+)?hospital|a&e)|"
+       r"better\s+watch\s+(?:him|her|your|them)sel(?:f|ves)|"
+       r"(?:better|wanna|want to|should)\s+watch\s+(?:his|her|your|ur|their)\s+backs?|"
+       r"i\s+know\s+what\s+time\s+(?:he|she|they|you)\s+(?:leaves?|finish(?:es)?|gets?\s+out|"
+       r"locks?\s+up)",
        "threat of violence", negatable=False),
     _r("weapon", "safeguarding", 0.95, "urgent",
        r"(?:shoot|blow|burn)\s+up\s+(?:the\s+)?(?:school|academy|place|building|classroom|"
@@ -632,7 +639,11 @@ RULES: tuple[Rule, ...] = (
        r"impressive)|(?:a\s+)?bit\s+(?:rich|much)|slightly\s+odd|(?:the\s+)?first\s+(?:i|we)\s+"
        r"knew|zero\s+warning|due\s+(?:in\s+)?(?:tomorrow|the next day)|"
        r"(?:£\s?\d+|\d+\s*(?:quid|pounds?))\s+(?:to|for)\s+(?:download|reprint|watch|see)|"
-       r"how\s+do\s+you\s+go\s+backwards|just\s+shrugs?|aibu",
+       r"how\s+do\s+you\s+go\s+backwards|just\s+shrugs?|aibu|"
+       # Rhetorical questions: "who decided…", "where exactly are we meant to…".
+       r"who\s+(?:decided|thought|signed\s+off)|where\s+(?:exactly\s+)?(?:are|am)\s+(?:we|i)\s+"
+       r"(?:meant|supposed)\s+to|do\s+they\s+not|shouldn'?t\s+(?:that|it|this)\s+be\s+free|"
+       r"what\s+century|make\s+it\s+make\s+sense",
        "complaint cue"),
     _r("unanswered", "parental_complaint", 0.55, "normal",
        r"not (?:good enough|acceptable|happy|impressed|right)|"
