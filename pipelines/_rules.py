@@ -664,14 +664,18 @@ RULES: tuple[Rule, ...] = (
        r"(?:school|they|staff|teachers?|head(?:teacher)?|office|principal)\s+(?:\w+\s+)?"
        r"(?:didn'?t|did not|never|haven'?t|hasn'?t|won'?t|wouldn'?t)\s+(?:even\s+)?(?:bother(?:ed)?"
        r"\s+to\s+)?(?:tell|told|ring|rang|rung|call|called|phone|phoned|text|texted|inform|"
-       r"informed|notice|noticed|check|checked|contact|contacted|let us know|say a word|"
+       r"informed|notice|noticed|check|checked|contact|contacted|let us know|say a word|send|sent|"
+       r"e-?mail|e-?mailed|"
        r"said a word)|"
        r"(?:nobody|no one|noone)\s+(?:from\s+(?:the\s+)?school\s+)?(?:has\s+|even\s+)?"
        r"(?:rang|rung|called|phoned|contacted|told|texted)\s+(?:us|me)|"
        r"laugh(?:ed|s|ing)?\s+it\s+off|(?:just\s+)?(?:stand|stood|standing)\s+(?:there\s+)?"
        r"(?:and\s+)?watch(?:ed|ing)?|swept\s+(?:it\s+)?under\s+the\s+(?:carpet|rug)|"
        r"brush(?:ed)?\s+(?:it\s+|us\s+|me\s+)?off|"
-       r"(?:logged|recorded|wrote)\s+it\s+(?:up\s+)?as|hasn'?t\s+said\s+a\s+word",
+       r"(?:logged|recorded|wrote)\s+it\s+(?:up\s+)?as|hasn'?t\s+said\s+a\s+word|"
+       # Their answer, reported flatly: "the school's big response was to move HER seat".
+       r"(?:school'?s|their|the\s+head'?s|his|her)\s+(?:only\s+|big\s+|whole\s+|grand\s+)?"
+       r"(?:response|answer|advice|solution|reply)\s*(?:was|is|:)",
        "the school did not act"),
     # What parents complain about (issue 4): alone it is only a topic; the model weighs it with
     # the tone.
