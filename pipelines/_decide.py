@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from pipelines._scan import Hit, PostScan, drop_overlaps, merge_same_evidence
+from pipelines._scan import SURNAME_ALONE, Hit, PostScan, drop_overlaps, merge_same_evidence
 
 if TYPE_CHECKING:
     from pipelines.match import Watchlist
@@ -156,7 +156,8 @@ def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
                 h.reason += "; post by or to the staff member's own account"
             elif len(colleagues.get(h.school, ())) > 1:
                 h.reason += "; a colleague is named too"
-            elif scan.local and h.staff is not None and not wl.staff_member(h.staff).common:
+            elif (scan.local and h.staff is not None and not wl.staff_member(h.staff).common
+                  and not h.reason.startswith(SURNAME_ALONE)):  # fmt: skip
                 h.reason += "; local source"
             else:
                 scan.reject(h, f"{h.reason} but nothing ties the post to school", held=True)

@@ -216,12 +216,24 @@ def tokenise(s: str, pos: int = 0, endpos: int | None = None) -> list[Token]:
 _CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
-def camel_parts(tok: Token) -> list[Token]:
-    """The words of a CamelCase hashtag or handle: '#MillbrookPrimaryStroud' -> 3 tokens.
+_UNDERSCORED = re.compile(r"[^\W_]+")
 
-    Returns [] when the token is not CamelCase (one part only).
+
+def camel_parts(tok: Token) -> list[Token]:
+    """The words of a CamelCase hashtag or handle: '#MillbrookPrimaryStroud' -> 3 tokens; and
+    of a user name joined by underscores: 'staidans_exposed' -> 2 tokens (each part CamelCase
+    split too).
+
+    Returns [] when the token is not CamelCase or underscored (one part only).
     """
     raw = tok.raw
+    if "_" in raw:
+        out: list[Token] = []
+        for m in _UNDERSCORED.finditer(raw):
+            part = Token(tok.start + m.start(), tok.start + m.end(), m.group(), key(m.group()),
+                         key(m.group()))  # fmt: skip
+            out.extend(camel_parts(part) or [part])
+        return out if len(out) > 1 else []
     if raw.islower() or raw.isupper() or "'" in raw or "’" in raw:
         return []
     parts = [

@@ -45,6 +45,10 @@ class Considered:
         )
 
 
+SURNAME_ALONE = "surname alone"  # a bare staff surname's evidence: it needs the school named or
+# school life in the post, a local source is not enough (pipelines._decide)
+
+
 @dataclass(slots=True)
 class Hit:
     kind: Literal["school", "staff"]

@@ -53,6 +53,7 @@ from pipelines._scan import (
     FIELDS,
     NAME_GAP,
     PHRASE_GAP,
+    SURNAME_ALONE,
     Considered,
     Hit,
     PostScan,
@@ -407,13 +408,15 @@ class Watchlist:
         before = len(scan.hits)
         self._scan_phrases(scan, fld, text, tokens, mixed)
         self._scan_names(scan, fld, text, tokens, mixed)
-        # A CamelCase hashtag or handle is also read word by word: #MillbrookPrimaryStroud.
+        # A CamelCase hashtag or handle is also read word by word (#MillbrookPrimaryStroud),
+        # and so is a user name joined by underscores (staidans_exposed).
         for tok in tokens:
-            if tok.start == 0 or text[tok.start - 1] not in "#@":
+            sigil = text[tok.start - 1] if tok.start and text[tok.start - 1] in "#@" else ""
+            if not sigil and "_" not in tok.raw:
                 continue
             if any(h.start <= tok.start - 1 and tok.end <= h.end for h in scan.hits[before:]):
                 continue  # the whole tag is a configured one
-            like = self._look_alike(tok.key) if text[tok.start - 1] == "@" else None
+            like = self._look_alike(tok.key) if sigil == "@" else None
             if like is not None:
                 # An account named after the school's own: the school's, a club's or a fake
                 # one (misuse of its name); about the school whichever it is.
@@ -427,8 +430,9 @@ class Watchlist:
                 first = len(scan.hits)
                 self._scan_phrases(scan, fld, text, parts, True, tag=True)
                 self._scan_names(scan, fld, text, parts, True)
+                where = {"#": "hashtag", "@": "handle"}.get(sigil, "user name")
                 for h in scan.hits[first:]:
-                    h.reason += "; in hashtag"
+                    h.reason += f"; in {where}"
 
     def _scan_phrases(
         self,
@@ -605,7 +609,22 @@ class Watchlist:
             if not role:
                 start_i = t
         if not evidence:
-            return None  # a surname alone is not a match
+            # A surname alone: only one that is rare, written exactly, and nobody else's on the
+            # staff, and not part of somebody else's name or a place ("Billy Thornton",
+            # "Thornton Heath"). Never strong: it stands only where the post is about school
+            # (pipelines._decide), and is held otherwise.
+            if not (surname_exact and not person.common and len(person.surname[-1]) >= 5
+                    and self._surname_count.get(person.surname, 0) == 1):  # fmt: skip
+                return None
+            if (
+                any(
+                    0 <= k < len(tokens) and tokens[k].capitalised and joined(min(k, x), max(k, x))
+                    for k, x in ((j - 1, j), (i + 1, i))
+                )
+                and mixed
+            ):
+                return None
+            evidence = SURNAME_ALONE
         if lower_surname and not titled:
             return None  # "Will power": in cased text a name without a title is capitalised
         if self._surname_count.get(person.surname, 0) == 1:
