@@ -154,6 +154,8 @@ RULES: tuple[Rule, ...] = (
        r"multi[\s-]?storey|car park)|(?:got|have|had|keep)\s+(?:the|my)\s+(?:blades?|pills|"
        r"tablets)\s+(?:\w+\s+)?(?:ready|sorted|saved|hidden)|"
        r"(?:did|done|doing|cut)\s+my\s+(?:arms?|legs?|wrists?|thighs?)\s+again|"
+       r"(?:been|started|keep|kept|still)\s+(?:hurting|harming|cutting)\s+myself|"
+       r"if\s+i\s+(?:just\s+)?(?:didn'?t|did not|never)\s+wake\s+up|"
        r"long sleeves in (?:summer|the heat|june|july|august)|(?:pencil\s+)?sharpener\s+blades?|"
        r"(?:wrote|written|writing|left)\s+(?:everyone|every1|my (?:mum|family|friends)|all of "
        r"(?:you|them))\s+(?:a\s+)?(?:letters?|notes?)|"
@@ -629,7 +631,8 @@ RULES: tuple[Rule, ...] = (
        r"collective punishment|please explain|how is (?:that|this|it) fair|is it just me|"
        r"would(?:'ve| have) been nice|some of us|not all of us|we don'?t all|do they think|"
        r"why should|what(?:'s| is) the point|nobody has (?:fixed|sorted|done)|"
-       r"told them (?:again|twice|\w+ times)|(?:rung|rang|emailed|called|asked) (?:\w+ )?"
+       r"told them (?:again|twice|\w+ times)|(?:rung|rang|emailed|called|asked|messaged|chased) "
+       r"(?:\w+ ){0,3}?"
        r"(?:twice|three times|\w+ times|again)|(?:since|in) (?:september|october|november|"
        r"january|february|easter|christmas|reception)|every single|yet again|getting silly|"
        r"no warning|(?:the )?night before|last minute|same \w+ every|"
@@ -640,6 +643,9 @@ RULES: tuple[Rule, ...] = (
        r"knew|zero\s+warning|due\s+(?:in\s+)?(?:tomorrow|the next day)|"
        r"(?:£\s?\d+|\d+\s*(?:quid|pounds?))\s+(?:to|for)\s+(?:download|reprint|watch|see)|"
        r"how\s+do\s+you\s+go\s+backwards|just\s+shrugs?|aibu|"
+       # A promise to call back, reported by a parent still waiting.
+       r"(?:would|will|'ll|'d|going to|gonna)\s+['\"‘“]?(?:get back to|ring|call|phone)\s+"
+       r"(?:me|us)\s+(?:back\s+)?['\"’”]?\W+(?:\w+\W+){0,3}?(?:it'?s|that was|now|still)|"
        # Rhetorical questions: "who decided…", "where exactly are we meant to…".
        r"who\s+(?:decided|thought|signed\s+off)|where\s+(?:exactly\s+)?(?:are|am)\s+(?:we|i)\s+"
        r"(?:meant|supposed)\s+to|do\s+they\s+not|shouldn'?t\s+(?:that|it|this)\s+be\s+free|"
@@ -652,6 +658,7 @@ RULES: tuple[Rule, ...] = (
        r"nobody (?:has\s+)?(?:replied|responded|got back|called back|answered|answers|listens)|"
        r"(?:no|zero) (?:reply|response|answer|refund)|still waiting|heard nothing|"
        r"still no (?:reply|word|answer|response)|nothing back|won'?t answer|"
+       r"(?:not even|no|without (?:an?|any))\s+(?:an?\s+)?acknowledge?ment|"
        r"how is (?:this|that|it) (?:ok|okay|acceptable|allowed)|"
        r"ignored|ignoring (?:my|our|us|parents)|why (?:does|do|did|has|have|is|are) (?:no one|"
        r"nobody|the school)",
@@ -755,6 +762,13 @@ HYPERBOLE = _pair(
         # sixth form sleep-out for the night shelter".
         r"sleep(?:ing|s)?\s+rough\W+(?:\w+\W+){0,15}?sleep[\s-]?outs?|"
         r"sleep[\s-]?outs?\W+(?:\w+\W+){0,15}?sleep(?:ing|s)?\s+rough|"
+        # ... nor a head "gone missing" for a sponsored silence.
+        r"(?:gone|going|went|is|are)\s+missing\W+(?:\w+\W+){0,20}?(?:sponsored|comic relief|"
+        r"children in need|for charity|fundraiser|fundraising)|"
+        # The rule children are taught: "if anyone online asks you to keep a secret, tell".
+        r"if\s+(?:anyone|anybody|someone|somebody|a\s+stranger|people|a\s+grown[\s-]?up)\s+"
+        r"(?:\w+\s+){0,2}?(?:asks?|tells?|wants?)\s+you\s+to\s+(?:keep|send|meet)\s+(?:\w+\s+){0,2}?"
+        r"(?:secrets?|photos?|pictures?|pics|them|up)|"
         # Trivial threats at nobody in particular, or at oneself: "I'll murder the next person
         # who says...", "parents evening nearly killed me".
         r"(?:kill|murder|strangle|throttle)\s+(?:the next (?:person|parent|one)|anyone who|"
@@ -770,6 +784,10 @@ HYPERBOLE = _pair(
         r"geography|history|french|spanish|german|this lesson|double \w+)\s+(?:\w+\s+){0,3}?"
         r"(?:making|makes|made|make|got)\s+me\s+(?:want\s+to|wanna)\s+(?:die|unalive(?:\s+myself)?|"
         r"kms|kill\s+myself)|"
+        # ... and an exam's "kms 😭" (the emoji a pupil laughs at herself with; "kms" alone
+        # after a mock stays a concern).
+        r"(?:exams?|mocks?|tests?|homework|coursework|revision|maths|physics|chemistry|biology|"
+        r"french|spanish|german|history|geography|english)\W+(?:\w+\W+){0,8}?kms\s*(?:😭|💀)|"
         # A staff training day names the risks it trains for: "safeguarding update: grooming".
         r"(?:safeguarding|child protection|prevent)\s+(?:training|update|refresher|course|"
         r"session|briefing|inset)\W+(?:\w+\W+){0,8}?" + _TAUGHT + r"|"
@@ -841,7 +859,8 @@ ADULT_BULLIED = re.compile(
     r"the|total|complete|just)?\s*(?:\w+\s+)?bull(?:y|ies)\b|"
     r"bull(?:y|ies|ied|ying)\s+(?:the\s+|other\s+|its\s+|their\s+)?(?:staff|teachers|"
     r"colleagues|parents|adults|mums|dads|governors|the\s+office)\b|"
-    r"(?:workplace|staff(?:room)?|management)\s+bullying",
+    r"(?:workplace|staff(?:room)?|management)\s+bullying|"
+    r"(?:staff|teachers|colleagues)\s+(?:\w+\s+)?(?:get|got|are|were|being)\s+bullied",
     re.I,
 )
 # A post that describes private contact shows staff conduct when it is a member of staff's.
