@@ -603,7 +603,9 @@ RULES: tuple[Rule, ...] = (
        "escalating complaint"),
     _r("complaint", "parental_complaint", 0.55, "normal",
        r"complain(?:t|ts|ed|ing)?|unacceptable|unhappy|disappointed|disappointing|fed up|furious|"
-       r"livid|angry|annoyed|let down|ridiculous|not on|not ok(?:ay)?|too (?:much|strict|harsh)|"
+       # ("angry", not a step-dad who "gets angry": what somebody does, not the parent's mood)
+       r"livid|(?<!gets )(?<!got )(?<!get )angry|annoyed|let down|ridiculous|not on|"
+       r"not ok(?:ay)?|too (?:much|strict|harsh)|"
        r"waste of time|fobbed off|fob[\s-]?offs?|had enough|sick (?:and tired )?of|fuming|"
        r"outrageous|out of order|beyond a joke|pointless|get a grip|sort it out|"
        r"daylight robbery|made of money|(?:absolutely|completely) mental|"
