@@ -94,7 +94,11 @@ def _weak_schools(wl: Watchlist, scan: PostScan) -> None:
             continue
         location = _location_outside(scan, h)
         place_like = _place_like(scan.fields[h.field][h.start : h.end])
-        if h.school in excluded_schools:
+        if h.school in excluded_schools and (beside := _life_beside(scan, h)) is not None:
+            # "kids in Millbrook Primary jumpers down at Millbrook Lake": the excluded place is
+            # named, but so is the school, by what its pupils wear.
+            h.reason += f" + school context {beside!r}, beside an excluded phrase"
+        elif h.school in excluded_schools:
             scan.reject(h, "weak alias ignored: the post has an excluded phrase")
         elif not wl.location_needed[h.school]:
             continue
@@ -178,7 +182,9 @@ _CHILD_AT = re.compile(
     r"(?:mr|mrs|ms|miss|dr)\.?\s+\w+\s+)"
     r"(?:at|to|from|in|started|joined|leaves|left|excluded from|expelled from)\s+(?:the\s+)?$|"
     # A child's comings and goings: "first day at", "sent home from", "came out of".
-    r"(?:(?:first|last|another)\s+(?:day|week|term|year)\s+at|sent\s+home\s+from|"
+    r"(?:(?:first|last|another)\s+(?:day|week|term|year)\s+at|sent\s+home\s+(?:\w+\s+)?from|"
+    r"(?:picked|pick|picking|collected|collect|collecting)\s+(?:(?:him|her|them|the\s+kids|"
+    r"(?:my|our|his|her)\s+\w+)\s+)?up\s+from|"
     r"(?:lessons?|mocks?|exams?|detentions?|assembly|break|lunch|pe)\s+at|"
     r"(?:came|come|comes|coming|got|gets)\s+(?:home\s+from|out\s+of)|"
     r"(?:going|go|goes|went)\s+back\s+to|(?:get|got|getting)\s+(?:in|into)|"
@@ -203,7 +209,10 @@ _OF_SCHOOL = re.compile(
     # years that are a pupil's time there ("St Aidans 2008-2013").
     r"jumpers?|hoodies?|blazers?|ties?|toilets?|loos|library|sports\s+hall|"
     r"(?:science|maths|english|art|music|drama|dt|pe)\s+block|receptionist|"
-    r"leavers'?|finish(?:es)?|(?:(?:from|in|class\s+of)\s+)?(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d)\b",
+    r"leavers'?|finish(?:es)?|(?:(?:from|in|class\s+of)\s+)?(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d|"
+    # The school acting on a child: "St Aidan's sent him home", "Millbrook excluded her".
+    r"(?:sent|sends|sending)\s+(?:him|her|them|my\s+\w+)\s+home|"
+    r"(?:excluded|excludes|suspended|isolated)\s+(?:him|her|them|my\s+\w+))\b",
     re.IGNORECASE,
 )
 
@@ -248,19 +257,24 @@ def _school_life(scan: PostScan) -> str | None:
     """School-life words in the post ("year 9", "pick-up", "detention"), outside a school name:
     the "primary" of "Millbrook Primary" says nothing more than the alias itself."""
     names = [h for h in scan.hits if h.kind == "school"]
-    for h in names:  # "my son at St Aidans", "St Aidans mums": a family's school
-        if h.rejected:
-            continue
-        text = scan.fields[h.field]
-        before = _CHILD_AT.search(text, max(0, h.start - 40), h.start)
-        after = _OF_SCHOOL.match(text, h.end)
-        if before or after:
-            return (before or after).group().strip()  # type: ignore[union-attr]
-        # "St Aidans School", "Millbrook Primary School" (not "Millbrook School": as likely
-        # any school in a place of that name).
-        said = text[h.start : h.end].split()
-        if said[-1].lower() in ("school", "academy") and not _place_like(" ".join(said[:-1])):
-            return said[-1]
+    for h in names:
+        if not h.rejected and (beside := _life_beside(scan, h)) is not None:
+            return beside
     return scan.school_life(
         lambda fld, a, _: any(h.field == fld and h.start <= a < h.end for h in names)
     )
+
+
+def _life_beside(scan: PostScan, h: Hit) -> str | None:
+    """School life right beside the name: "my son at St Aidans", "St Aidans mums" (a family's
+    school); "St Aidans School", "Millbrook Primary School" (not "Millbrook School": as likely
+    any school in a place of that name)."""
+    text = scan.fields[h.field]
+    before = _CHILD_AT.search(text, max(0, h.start - 40), h.start)
+    after = _OF_SCHOOL.match(text, h.end)
+    if before or after:
+        return (before or after).group().strip()  # type: ignore[union-attr]
+    said = text[h.start : h.end].split()
+    if said[-1].lower() in ("school", "academy") and not _place_like(" ".join(said[:-1])):
+        return said[-1]
+    return None

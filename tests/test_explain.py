@@ -17,7 +17,7 @@ EXAMPLE = ROOT / "config" / "example" / "schoolwatch.yaml"
 
 def test_explain_lists_every_candidate_with_its_verdict(capsys: pytest.CaptureFixture[str]) -> None:
     text = (
-        "Mr Price and Mrs Okafer at Millbrook Primary; St Aidan's Catholic Academy in Bath. "
+        "Mr Price and Mrs Okafer, Millbrook Primary; St Aidan's Catholic Academy in Bath. "
         "Walked round Millbrook Garden Centre."
     )
     assert main(["explain", "--config", str(EXAMPLE), text]) == 0
