@@ -733,7 +733,13 @@ RULES: tuple[Rule, ...] = (
        r"over the moon|blossomed|beaming|angels?|a star|so talented|second to none|impressed|"
        r"breath of fresh air|kindest|so at home|what a (?:teacher|school|head|team|star|lady|man)|"
        r"credit (?:to|where)|couldn'?t (?:ask for|be happier)|made (?:her|his|my|our) (?:day|year)|"
-       r"buzzing|chuffed|thrilled",
+       r"buzzing|chuffed|thrilled|"
+       # Praise in idiom: "spot on", "good lads", "whatever you're doing, carry on".
+       r"spot on|good (?:lads|kids|girls|lot)|magnificent|(?:very|so|all very) proud|"
+       r"(?:whatever|what)(?:ever)? (?:you'?re|they'?re) doing,? (?:keep (?:going|it up)|carry on)|"
+       r"keep (?:up the|it up)|transformed|undefeated|(?:praise[sd]?|praising)\b|"
+       r"(?:they|she|he)\s+(?:really\s+)?listened|(?:i|he|she)\s+(?:like|likes|love|loves)\s+school|"
+       r"🥹",
        "warm words"),
     _r("warm_emoji", "positive", 0.35, None, r"❤️|❤|😍|👏|🎉|🌟|🥰|💙|💚|🏆",
        "warm emoji", negatable=False),
