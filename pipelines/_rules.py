@@ -429,6 +429,12 @@ RULES: tuple[Rule, ...] = (
        r"drugs?|weed|eating disorder|walked out onto|nobody noticed|"
        r"(?:selling|sold|sells|dealing|passing round)\s+(?:\w+\s+){0,3}?(?:pills|tablets|ket|"
        r"coke|cocaine|mdma|edibles|vapes?)|(?:thc|spice|weed|drugs?)\s+vapes?|"
+       # Dealing to pupils as they say it ("the plug ... is selling to year 10s now"), a fight
+       # filmed and passed round, a pupil gone with nobody noticing.
+       r"(?:selling|sells|sold|dealing|deals)\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?(?:year|yr|y)\s?"
+       r"\d+s?|the\s+plug|(?:vid|video|footage|clip)s?\s+of\s+(?:the|a|that)\s+fight|"
+       r"fight\s+(?:behind|outside|after|round\s+the\s+back\s+of)\s+|"
+       r"without\s+(?:anyone|anybody|a\s+teacher|any\s+staff)\s+noticing|"
        # A child's health let down: an emergency, a head injury, a care plan not followed.
        r"lump\s+(?:like an egg|on (?:his|her|their) (?:head|forehead))|concuss(?:ion|ed)|"
        r"banged (?:his|her|their) head|anaphyla\w+|allergic reaction|epi-?pens?|appendicitis|"
