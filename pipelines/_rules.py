@@ -844,7 +844,7 @@ SARCASTIC_PRAISE = _pair(_SARCASTIC_PRAISE)
 # Markers that turn praise in the same sentence into its opposite.
 SARCASM = _pair(
     r"🙄|🙃|😒|(?<!\w)/s(?!\w)|"
-    + _B.format(r"thanks a lot|as usual|not!")
+    + _B.format(r"thanks a lot|as usual|not!|(?:thanks|cheers) for that")
     + "|"
     + _SARCASTIC_PRAISE
 )

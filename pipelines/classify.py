@@ -479,6 +479,11 @@ class Classifier:
                     cues.add("negated")
                     continue
                 if rule.label == "positive":
+                    if _SIGN_OFF.fullmatch(text, a, len(text)) is not None:
+                        # "Thanks!" closing a notice or a question: manners, not praise (the
+                        # model still reads the word, with the rest of the post).
+                        notes.append(f"a sign-off, not praise: {said!r}")
+                        continue
                     if eye_roll is None:
                         eye_roll = len(s) <= SHORT_POST and EYE_ROLL.search(text) is not None
                     if sent not in sarcastic:
@@ -659,6 +664,12 @@ def _scan_windows(s: str, fld: Field, mentions: Sequence[Mention]) -> list[tuple
 
 
 _WORD = re.compile(r"\w+(?:'\w+)?")
+# A thanks that closes the post and says nothing else ("... Name inside. Thanks!").
+_SIGN_OFF = re.compile(
+    r"(?:thanks|thank you|thank you (?:very much|so much)|thanks in advance|many thanks|"
+    r"cheers)\W{0,6}",
+    re.I,
+)
 
 
 def _negated(text: str, lo: int, at: int) -> bool:
