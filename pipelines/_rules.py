@@ -876,8 +876,9 @@ STAFF_NEGATIVE = re.compile(
 # Bullying between adults (a head who bullies staff, "Mrs X is a bully"): reputation risk and
 # the model's to weigh, not a risk to a child. Looked for only where the bullying rule fired.
 ADULT_BULLIED = re.compile(
-    r"(?:mr|mrs|ms|miss|dr|sir|head(?:teacher)?|teacher|principal|deputy|management|"
-    r"leadership|senco|governors?)\.?\s+(?:\w+\s+)?(?:is|was|'s|are|were)\s+(?:a|an|such a|"
+    r"(?:mr|mrs|ms|miss|dr|sir|head(?:teacher)?|teachers?|principal|deputy|management|"
+    r"leadership|senco|governors?|coach)\.?\s+(?:\w+\s+){0,2}?(?:is|was|'s|are|were)\s+"
+    r"(?:a|an|such a|"
     r"the|total|complete|just)?\s*(?:\w+\s+)?bull(?:y|ies)\b|"
     r"bull(?:y|ies|ied|ying)\s+(?:the\s+|other\s+|its\s+|their\s+)?(?:staff|teachers|"
     r"colleagues|parents|adults|mums|dads|governors|the\s+office)\b|"

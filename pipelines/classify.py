@@ -467,7 +467,10 @@ class Classifier:
                 if rule.label == "safeguarding" and any(a < e and x < b for x, e in hyperbole):
                     notes.append(f"figure of speech, not counted: {said!r}")
                     continue
-                if rule.key == "bullying" and ADULT_BULLIED.search(text, max(0, a - 40), b + 20):
+                if rule.key == "bullying" and (
+                    ADULT_BULLIED.search(text, max(0, a - 40), b + 20)
+                    or _staff_called(text, a, fld, offset, mentions)
+                ):
                     notes.append(f"bullying among adults, not a child at risk: {said!r}")
                     continue
                 if rule.key in _JESTABLE and _in_jest(text, sentences[sent], sent, jest, said):
@@ -679,6 +682,23 @@ def _negated(text: str, lo: int, at: int) -> bool:
     if not ("no" in seg or "n't" in seg or "never" in seg or "without" in seg or "hardly" in seg):
         return False
     return any(w in NEGATORS or w.endswith("n't") for w in _WORD.findall(text, lo, at)[-3:])
+
+
+# Between the name and the word: "Seán Gallagher [at Millbrook] is a [total] bully".
+_IS = re.compile(
+    r"(?:\s+(?:at|from|of|in)\s+[\w'’. ]{1,40}?)?(?:\s+|'s\s+)(?:(?:is|was|are|were)\s+)?"
+    r"(?:a|an|such\s+a|the|a\s+total|a\s+complete|just\s+a)?\s*(?:\w+\s+)?",
+    re.I,
+)
+
+
+def _staff_called(text: str, at: int, fld: Field, offset: int, mentions: Sequence[Mention]) -> bool:
+    """A member of staff named just before `at` and said to be what follows: "Seán Gallagher
+    at Millbrook is a bully" is about an adult, not a child at risk."""
+    for m in mentions:
+        if m.kind == "staff" and m.field == fld and 0 <= at - (m.end - offset) <= 40:
+            return _IS.fullmatch(text, m.end - offset, at) is not None
+    return False
 
 
 # Threats that a laugh never makes harmless: a school shooting "joke" is still reported.
