@@ -291,8 +291,10 @@ RULES: tuple[Rule, ...] = (
        r"duets?\s+(?:my|our|the|their|pupils'?|kids'?)\s+(?:[\w']+\s+){0,2}?tiktoks?",
        "staff–pupil contact on social media"),
     _r("harm", "safeguarding", 0.85, "urgent",
+       # ("kicked my son out of the group chat" is not a blow.)
        r"(?:hit|slapped|punched|kicked|grabbed|shoved|pushed|assaulted|hurt|dragged|restrained)\s+"
-       + _MY_CHILD_AGED + "|" + r"(?:hit|slapped|punched|kicked)\s+a\s+(?:child|pupil|kid)|"
+       r"(?:" + _MY_CHILD_AGED + r")(?!\s+out\b)|"
+       r"(?:hit|slapped|punched|kicked)\s+a\s+(?:child|pupil|kid)|"
        r"bruises\s+(?:all over|on (?:his|her))|split lip|black eye|finger\s?(?:mark|tip)\s?bruises|"
        r"grab(?:bed|s|bing)?\s+(?:me|him|her|them|kids|children|pupils)\s+by\s+the\s+"
        r"(?:\w+\s+){0,3}?(?:arm|neck|collar|hair|ear|wrist)|"
