@@ -296,6 +296,7 @@ RULES: tuple[Rule, ...] = (
        r"(?:" + _MY_CHILD_AGED + r")(?!\s+out\b)|"
        r"(?:hit|slapped|punched|kicked)\s+a\s+(?:child|pupil|kid)|"
        r"bruises\s+(?:all over|on (?:his|her))|split lip|black eye|finger\s?(?:mark|tip)\s?bruises|"
+
        r"grab(?:bed|s|bing)?\s+(?:me|him|her|them|kids|children|pupils)\s+by\s+the\s+"
        r"(?:\w+\s+){0,3}?(?:arm|neck|collar|hair|ear|wrist)|"
        r"(?:marks|bruises|welts|burns)\s+(?:all\s+)?(?:down|on|over|across)\s+(?:my|his|her|"
@@ -391,6 +392,9 @@ RULES: tuple[Rule, ...] = (
        r"watch your back|rate (?:the )?(?:girls|year)|called names|name[\s-]?calling|"
        r"pushed (?:over|about|around)|picked on|torment(?:ed|ing|s)?|"
        r"kicked (?:him|her) out of the group|"
+       # Told in the passive: "my daughter was punched in the face" (not "hit with a lawsuit").
+       r"(?:was|got|been|being|gets)\s+(?:punched|kicked|hit|slapped|headbutted|strangled|choked|"
+       r"stamped\s+on)(?!\s+with\b)|"
        r"(?:too\s+)?(?:scared|frightened|afraid|terrified)\s+to\s+go\s+(?:in|to school|back)\b|"
        r"kill yourself|kys|go die|"
        r"(?:called|calling|calls|call)\s+(?:him|her|them|me|my\s+\w+)?\s*(?:an?\s+)?(?:names|"
@@ -808,6 +812,10 @@ HYPERBOLE = _pair(
         r"geography|history|french|spanish|german|this lesson|double \w+)\s+(?:\w+\s+){0,3}?"
         r"(?:making|makes|made|make|got)\s+me\s+(?:want\s+to|wanna)\s+(?:die|unalive(?:\s+myself)?|"
         r"kms|kill\s+myself)|"
+        # ... or the other way round: "he 'actually wants to die' because of the reading paper".
+        r"(?:wants?|wanted|want)\s+to\s+die\W{0,3}\s+(?:\w+\s+){0,2}?(?:because\s+of|over|about)\s+"
+        r"(?:the\s+|his\s+|her\s+|my\s+|a\s+)?(?:\w+\s+)?(?:homework|test|exam|paper|spellings|sats|"
+        r"mocks?|times\s+tables?|reading|maths|project|coursework|revision)|"
         # ... and an exam's "kms 😭" (the emoji a pupil laughs at herself with; "kms" alone
         # after a mock stays a concern).
         r"(?:exams?|mocks?|tests?|homework|coursework|revision|maths|physics|chemistry|biology|"
@@ -885,7 +893,9 @@ ADULT_BULLIED = re.compile(
     r"bull(?:y|ies|ied|ying)\s+(?:the\s+|other\s+|its\s+|their\s+)?(?:staff|teachers|"
     r"colleagues|parents|adults|mums|dads|governors|the\s+office)\b|"
     r"(?:workplace|staff(?:room)?|management)\s+bullying|"
-    r"(?:staff|teachers|colleagues)\s+(?:\w+\s+)?(?:get|got|are|were|being)\s+bullied",
+    r"(?:staff|teachers|colleagues)\s+(?:\w+\s+)?(?:get|got|are|were|being)\s+bullied|"
+    # ... or said of the school at large, in a review: "Bullying is rife. AVOID."
+    r"bullying\s+(?:is\s+)?(?:everywhere|rife|rampant|endemic)|(?:rife|riddled)\s+with\s+bullying",
     re.I,
 )
 # A post that describes private contact shows staff conduct when it is a member of staff's.
