@@ -11,7 +11,8 @@ and so is what `store.feedback` hands to training.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,3 +122,37 @@ def write_examples(examples: Iterable[Example], path: str | Path) -> None:
                 row["author"] = ex.author
             row.update(relevant=ex.relevant, labels=list(ex.labels), severity=ex.severity)
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+_WORDS = re.compile(r"\w+")
+# Two posts this alike (rapidfuzz `fuzz.ratio` of their words) are one post for the purpose of
+# keeping a test part out of training: writers who never saw each other's work still land on
+# the same joke.
+NEAR_COPY = 90
+
+
+def same_words(ex: Example) -> str:
+    """A post as its words only: a copy with other case, spacing or punctuation is the same."""
+    return " ".join(_WORDS.findall(f"{ex.title} {ex.text}".casefold()))
+
+
+def near_copies(
+    new: Sequence[Example], earlier: Sequence[tuple[str, str]], *, within: bool = True
+) -> list[tuple[Example, str]]:
+    """Each post of `new` that repeats or nearly copies (NEAR_COPY) one of `earlier` (pairs of
+    a name and `same_words`) or, `within`, a post before it in `new`; with the name of what it
+    copies."""
+    from rapidfuzz import fuzz, process
+
+    names = [name for name, _ in earlier]
+    pool = [words for _, words in earlier]
+    out = []
+    for ex in new:
+        words = same_words(ex)
+        hit = process.extractOne(words, pool, scorer=fuzz.ratio, score_cutoff=NEAR_COPY)
+        if hit is not None:
+            out.append((ex, names[hit[2]]))
+        if within:
+            names.append(f"{ex.id} in the same part")
+            pool.append(words)
+    return out

@@ -4,7 +4,6 @@ training part, and a damaged model file is an error naming the file."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,9 @@ from pipelines.examples import (
     SHIPPED_MODEL,
     SHIPPED_TEST,
     SHIPPED_TRAIN,
+    near_copies,
     read_examples,
+    same_words,
 )
 from pipelines.model import HEADS, LinearModel, ModelError
 from pipelines.training import EXAMPLE_CONFIG, featurise, fit, train_shipped
@@ -61,11 +62,6 @@ def test_the_test_part_is_never_trained_on() -> None:
     assert len(read_examples(SHIPPED_TRAIN)) + len(read_examples(SHIPPED_TEST)) >= 400
 
 
-def _same_words(text: str) -> str:
-    """A post as words only: a copy with other case, spacing or punctuation is the same post."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
 # The next blind part, written and kept unread until the current test part is retired.
 NEXT_TEST = SHIPPED_TEST.with_name("next-test.jsonl")
 
@@ -78,7 +74,7 @@ def test_train_and_test_do_not_overlap() -> None:
     ids: dict[str, str] = {}
     for name, examples in parts.items():
         for ex in examples:
-            key = _same_words(f"{ex.title} {ex.text}")
+            key = same_words(ex)
             assert key not in seen, f"{name} {ex.id} repeats a post in {seen[key]}"
             assert ex.id not in ids, f"{name} {ex.id} reuses an id from {ids[ex.id]}"
             seen[key] = f"{name} {ex.id}"
@@ -88,22 +84,15 @@ def test_train_and_test_do_not_overlap() -> None:
 def test_no_test_post_is_a_near_copy_of_a_training_post() -> None:
     """Writers of different parts can land on nearly the same post (a namesake joke, a stock
     notice): a near copy in both parts scores the model on something it has read."""
-    from rapidfuzz import fuzz, process
-
     # Each held-out part against everything before it: the next part against the test part too.
-    earlier = [(f"training post {ex.id}", _same_words(f"{ex.title} {ex.text}"))
-               for ex in read_examples(SHIPPED_TRAIN)]  # fmt: skip
+    earlier = [(f"training post {ex.id}", same_words(ex)) for ex in read_examples(SHIPPED_TRAIN)]
     for part in (SHIPPED_TEST, NEXT_TEST):
         if not part.exists():
             continue
         held = read_examples(part)
-        pool = [words for _, words in earlier]
-        for ex in held:
-            hit = process.extractOne(
-                _same_words(f"{ex.title} {ex.text}"), pool, scorer=fuzz.ratio, score_cutoff=90
-            )
-            assert hit is None, f"{part.name} {ex.id} is a near copy of {earlier[hit[2]][0]}"
-        earlier += [(f"{part.name} {ex.id}", _same_words(f"{ex.title} {ex.text}")) for ex in held]
+        copies = [(ex.id, what) for ex, what in near_copies(held, earlier, within=False)]
+        assert copies == [], f"{part.name}: near copies {copies}"
+        earlier += [(f"{part.name} {ex.id}", same_words(ex)) for ex in held]
 
 
 def test_fitting_is_deterministic() -> None:
