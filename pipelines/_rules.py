@@ -780,6 +780,16 @@ HYPERBOLE = _pair(
         r"kill\s+(?:him|her|me|you|them|us)['\"”]?\s+if\s+(?:he|she|i|you|they|we)\s+"
         r"(?:\w+\s+){0,2}?"
         r"(?:forgets?|forgot|loses?|lost|eats?|ate|is late|are late|leaves?|drops?|breaks?)|"
+        # ... or over a programme: "threatened to end her if she watches the finale without her".
+        r"threat\w*\s+to\s+(?:kill|end|murder|disown|unfriend|block)\s+(?:him|her|me|you|them|us)"
+        r"\s+if\s+(?:he|she|i|you|they|we)\s+(?:\w+\s+){0,2}?(?:watch\w*|spoil\w*|skips?|"
+        r"skipped|miss(?:es|ed)?|eats?|ate|forgets?|forgot|finish\w*|plays?|played|"
+        r"starts?|started|binges?|binged)\b|"
+        # A reporter inviting readers' messages is not a stranger seeking a child's: "looking
+        # to speak to parents at St Aidan's ... DMs open".
+        r"(?:reporter|journalist|researcher|producer|podcast\w*|newspaper|looking\s+to\s+"
+        r"(?:speak|talk)\s+to\s+(?:parents|families|people))\W+(?:\w+\W+){0,30}?"
+        r"(?:my\s+)?dms\s+(?:are\s+)?open|"
         # A happy secret: "keep it a secret, it's a surprise for Mrs Marsh's retirement".
         r"(?:surprise|secret santa|retirement|leaving (?:do|present|party|collection|card)|"
         r"whip[\s-]?round|mother'?s day|father'?s day)\W+(?:\w+\W+){0,12}?(?:secret|tell)|"
