@@ -163,6 +163,12 @@ def _staff(wl: Watchlist, scan: PostScan, schools_found: set[int]) -> None:
             elif (scan.local and h.staff is not None and not wl.staff_member(h.staff).common
                   and not h.reason.startswith(SURNAME_ALONE)):  # fmt: skip
                 h.reason += "; local source"
+            elif (h.reason.startswith("title + surname") and h.staff is not None
+                  and not wl.staff_member(h.staff).common
+                  and (child := _child_word(scan)) is not None):  # fmt: skip
+                # "Ms Fitzgerald-Hughes knows my son is being bullied": a rare surname with a
+                # title, beside a child, is the child's teacher (a common one, Mr Price, is not).
+                h.reason += f"; a child beside a title and a rare surname {child!r}"
             else:
                 scan.reject(h, f"{h.reason} but nothing ties the post to school", held=True)
 
@@ -186,6 +192,7 @@ _CHILD_AT = re.compile(
     r"(?:picked|pick|picking|collected|collect|collecting)\s+(?:(?:him|her|them|the\s+kids|"
     r"(?:my|our|his|her)\s+\w+)\s+)?up\s+from|"
     r"(?:lessons?|mocks?|exams?|detentions?|assembly|break|lunch|pe)\s+at|"
+    r"(?:bus|walk|way)\s+home\s+from|all\s+day\s+at|"
     r"(?:came|come|comes|coming|got|gets)\s+(?:home\s+from|out\s+of)|"
     r"(?:going|go|goes|went)\s+back\s+to|(?:get|got|getting)\s+(?:in|into)|"
     r"(?:a\s+)?places?\s+(?:at|for)|(?:applied|apply|applying)\s+(?:to|for)|"
@@ -212,7 +219,8 @@ _OF_SCHOOL = re.compile(
     r"leavers'?|finish(?:es)?|(?:(?:from|in|class\s+of)\s+)?(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d|"
     # The school acting on a child: "St Aidan's sent him home", "Millbrook excluded her".
     r"(?:sent|sends|sending)\s+(?:him|her|them|my\s+\w+)\s+home|"
-    r"(?:excluded|excludes|suspended|isolated)\s+(?:him|her|them|my\s+\w+))\b",
+    r"(?:excluded|excludes|suspended|isolated)\s+(?:him|her|them|my\s+\w+)|"
+    r"cardigans?|counsellors?|tas?|teaching\s+assistants?|(?:\w+\s+)?dept)\b",
     re.IGNORECASE,
 )
 
@@ -234,15 +242,19 @@ _GOES_TO = re.compile(
 _TOMORROW = re.compile(r"'?s?\s+(?:tomorrow|tmrw|tmr|tmoz|tomoz|2moro|2morrow)\b", re.IGNORECASE)
 
 
+def _child_word(scan: PostScan) -> str | None:
+    for fld, s in scan.fields.items():
+        if fld != "author" and (m := _CHILD_WORD.search(s)) is not None:
+            return m.group()
+    return None
+
+
 def _about_a_child(scan: PostScan, h: Hit) -> str | None:
     text = scan.fields[h.field]
     goes = _GOES_TO.search(text, max(0, h.start - 20), h.start) or _TOMORROW.match(text, h.end)
     if goes is not None:
         return goes.group().strip()
-    for fld, s in scan.fields.items():
-        if fld != "author" and (m := _CHILD_WORD.search(s)) is not None:
-            return m.group()
-    return None
+    return _child_word(scan)
 
 
 def _place_like(said: str) -> bool:

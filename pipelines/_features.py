@@ -236,4 +236,5 @@ def describe(name: str) -> str:
         "negated": "a negated phrase",
         "hyperbole": "a figure of speech",
         "asking": "a question asking for information",
+        "lost_found": "a lost-or-found notice",
     }.get(what, what)

@@ -155,7 +155,13 @@ MORE_SCHOOL_LIFE = re.compile(
     r"harvest\s+collection|leavers'?|parent\s+portal|swimming\s+(?:money|lessons?|kit)|"
     r"(?:anti-?bullying|uniform|behaviour|phone|homework|attendance|safeguarding|bullying|"
     r"exclusions?|sen|send)\s+polic(?:y|ies)|(?:my|our|the)\s+(?:whole\s+)?form|"
-    r"(?:in|from)\s+(?:[7-9]|1[0-3])[a-z])\b",
+    r"(?:in|from)\s+(?:[7-9]|1[0-3])[a-z]|"
+    # More of a school's days and letters, as parents and pupils name them.
+    r"wet\s+play|behaviour\s+charts?|new\s+head\s?(?:teacher)?|a[\s-]levels?|careers\s+(?:lady|"
+    r"adviser|advisor|teacher|advice)|nits\s+letter|head\s+lice|reception\s+places?|"
+    r"sibling\s+priority|oversubscri\w+|(?:school|end[\s-]of[\s-](?:year|term))\s+reports?|"
+    r"star\s+of\s+the\s+week|voluntary\s+contributions?|(?:comes?|coming|came)\s+out\s+(?:of\s+)?"
+    r"(?:the\s+)?gates|pe\s+(?:top|shirt|bag)|head\s+bump)\b",
     re.IGNORECASE,
 )
 

@@ -73,8 +73,9 @@ def test_irrelevant_posts_get_no_labels_or_severity(analyser: Analyser) -> None:
         # may be at risk.
         "cant face st aidans again. same people, same names, nobody would notice if i "
         "wasnt here anymore",
-        # A titled staff name nothing ties to school, in a threat.
-        "If Mr Ashworth puts his hands on my son again I'm going to batter him, I mean it",
+        # A titled staff name nothing ties to school, in a threat (with "my son" beside it,
+        # the rare surname would be the child's teacher: pipelines._decide).
+        "If Mr Ashworth puts his hands on my brother again I'm going to batter him, I mean it",
     ],
 )
 def test_a_weak_mention_held_for_want_of_context_is_kept_for_safeguarding(
