@@ -149,7 +149,7 @@ def test_a_schools_ignored_phrase_is_never_evidence(tuned: Analyser) -> None:
 
 
 def test_a_schools_threshold_moves_a_label(tuned: Analyser) -> None:
-    post = Post(text="Parents evening at Millbrook C of E Primary felt a bit rushed this year.")
+    post = Post(text="Millbrook C of E Primary parents evening slots were a bit short.")
     assert "parental_complaint" in tuned.analyse(post).labels  # this school hears mild grumbles
     default = Analyser(load_config_text(_TUNED.replace("parental_complaint: 0.2", "")))
     assert "parental_complaint" not in default.analyse(post).labels
@@ -180,15 +180,15 @@ def test_hyperbole_fixtures_are_never_urgent(analyser: Analyser) -> None:
 
 
 def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
-    """A guard against falling back, not the bar: on the blind held-out part (`t7a-` to
-    `t7e-`: 510 posts by parents, pupils, staff and the hard cases beside their look-alikes,
-    the community and the press, and parents on forums, each part written by someone who had
-    seen no rule or example) safeguarding was measured, classifier alone (posts labelled
-    relevant that the matcher finds, held mentions kept included), at recall 0.942 (114 of
-    121), precision 0.781; end to end (every post labelled relevant: a post the matcher misses
-    is a miss) at recall 0.927. Issue 4 asks for recall >= 0.95 at precision >= 0.8: not met.
-    The floors leave room for one post. A change that loses more fails; one that gains should
-    raise these floors."""
+    """A guard against falling back, not the bar: on the blind held-out part (`t8b-` ...
+    `t8k-`: 419 posts in seven voices: parents and teenagers, staff, the community and the
+    press, parents and carers, pupils, a busy week of everyone; each part written by someone
+    who had seen no rule or example) safeguarding was measured at its first reading, classifier
+    alone (posts labelled relevant that the matcher finds, held mentions kept included), at
+    recall 0.897 (96 of 107), precision 0.800; end to end (every post labelled relevant: a
+    post the matcher misses is a miss) at recall 0.889. Issue 4 asks for recall >= 0.95 at
+    precision >= 0.8: not met. The floors leave room for one post. A change that loses more
+    fails; one that gains should raise these floors."""
     from pipelines.examples import SHIPPED_TEST, read_examples
     from pipelines.scoring import score
 
@@ -196,10 +196,10 @@ def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
     pairs = [(ex, a.analyse(ex.post())) for ex in read_examples(SHIPPED_TEST)]
     alone = score([(ex, an) for ex, an in pairs if ex.relevant and an.relevant])
     sg = alone.labels["safeguarding"]
-    assert sg.support >= 115
-    assert sg.recall >= 0.93 and sg.precision >= 0.77, (sg.recall, sg.precision)
+    assert sg.support >= 100
+    assert sg.recall >= 0.88 and sg.precision >= 0.79, (sg.recall, sg.precision)
     end_to_end = score([(ex, an) for ex, an in pairs if ex.relevant]).labels["safeguarding"]
-    assert end_to_end.recall >= 0.91, end_to_end.recall
+    assert end_to_end.recall >= 0.87, end_to_end.recall
 
 
 def test_the_same_post_gets_the_same_verdict_whatever_the_hash_seed() -> None:
