@@ -114,6 +114,10 @@ MODEL_SURE = 0.9
 _PLAYFUL = frozenset({"hyperbole", "jest", "game"})
 _ALLEGED = frozenset({"contact", "grooming", "sexual"})  # staff named: an allegation
 _JESTABLE = frozenset({"threat", "despair"})  # rules a laugh turns into a figure of speech
+_THREATS = frozenset({"threat", "weapon"})
+# A threat's own words that aim it at the school ("blow up the school", a bomb threat), or
+# the school's own name in them ("shoot up St Aidan's").
+_AT_SCHOOL = re.compile(r"school|academy|primary|bomb|the\s+place|building", re.I)
 _SERIOUS = frozenset({"safeguarding", "reputation_risk", "staff_conduct"})
 DEFAULT_MODEL_NAME = "classifier-model.json"
 # The rules read this many characters either side of a mention in the text (or the first
@@ -392,6 +396,18 @@ class Classifier:
             if said is not None:
                 signals.append(Signal("reputation_risk", 0.7, "high", "alleged of a member of "
                                       "staff", said.text, "staff_alleged", said.near))  # fmt: skip
+        # A threat against a named member of staff or against the school itself ("shoot up St
+        # Aidan's", a bomb threat) is threatening content about them: reputation risk too
+        # (LABELLING.md); one pupil's threat to another is not.
+        threat = next((x for x in signals if x.key in _THREATS), None)
+        if threat is not None and (
+            any(m.kind == "staff" and m.field != "author" for m in mentions)
+            or _AT_SCHOOL.search(threat.text) is not None
+            or any(m.kind == "school" and m.text.lower() in threat.text.lower() for m in mentions)
+        ):
+            why = "a threat against the school or its staff"
+            signals.append(Signal("reputation_risk", 0.7, "high", why, threat.text,
+                                  "threat_school", threat.near))  # fmt: skip
         # Staff conduct is who wrote it, or staff and pupils in touch on social media: any
         # post by staff, or one naming staff and a social app, lets the model weigh it.
         social = staff_named and _search(_SOCIAL, maybe, body, bbody) is not None
