@@ -135,6 +135,9 @@ RULES: tuple[Rule, ...] = (
        r"(?:bring|brought|bringing|carrying|with|got)\s+(?:(?:a|his|her|my|their)\s+)?"
        r"(?:\w+\s+)?(?:hammer|knuckle[\s-]?dusters?|axe|crowbar|acid)|"
        r"(?:coming|came|turn(?:ing)? up)\s+with\s+['\"‘“]?(?:tools|weapons|blades)|"
+       # ("both sides bringing tools" to a fight; not "bring tools and gloves" to a garden day.)
+       r"(?:sides|they'?re|they\s+are|he'?s|she'?s|someone'?s|everyone'?s|i'?m|im|we'?re)\s+"
+       r"bringing\s+['\"‘“]?(?:tools|weapons|blades)\b|"
        r"petrol\s+(?:cans?|bombs?)|molotovs?|"
        r"(?:will|gonna|going to|'ll)\s+(?:burn|blow)\s+(?:down|up)\s+\w+|"
        # A warning to stay away ("don't come to period 3 if ur smart").
@@ -167,6 +170,7 @@ RULES: tuple[Rule, ...] = (
        r"(?:been|started|keep|kept|still)\s+(?:hurting|harming|cutting)\s+myself|"
        r"wish(?:es|ed)?\s+(?:she|he|i|they)\s+(?:(?:was|were)\s+dead|(?:wasn'?t|wasnt|weren'?t|"
        r"was\s+not|were\s+not)\s+alive|had\s+never\s+been\s+born)|"
+       r"wish(?:es|ed)?\s+(?:she|he|i|they)(?:'d|\s+had)\s+never\s+been\s+born|"
        r"(?:scratch|scratching|scratched|carving|carved)\s+(?:at\s+)?(?:her|his|my|their)\s+"
        r"(?:arms?|legs?|wrists?|skin)|"
        r"if\s+i\s+(?:just\s+)?(?:didn'?t|did not|never)\s+wake\s+up|"
@@ -397,7 +401,7 @@ RULES: tuple[Rule, ...] = (
        r"(?:far[\s-]right|alt[\s-]right|neo[\s-]?nazi|islamist|jihadi?(?:st)?|isis|daesh|"
        r"extremist|terrorist|incel|white nationalist|kkk)\s+(?:\w+\s+)?(?:videos?|propaganda|"
        r"stickers?|groups?|content|channels?|material|chats?|leaflets|flags?|memes|symbols?|"
-       r"music|accounts?|forums?|views|ideas|stuff|recruit\w*)|"
+       r"music|accounts?|forums?|views|ideas|stuff|recruit\w*|edits|videos|salutes?|propaganda)|"
        r"(?:join|joining|joined|fight for|fighting for)\s+(?:isis|daesh|the jihad|jihad|"
        r"the caliphate|a militia|the taliban|(?:a|the)\s+(?:far[\s-]right|neo[\s-]?nazi)\s+"
        r"(?:group|gang))|"
@@ -418,6 +422,8 @@ RULES: tuple[Rule, ...] = (
        r"watch your back|rate (?:the )?(?:girls|year)|called names|name[\s-]?calling|"
        r"pushed (?:over|about|around)|picked on|torment(?:ed|ing|s)?|"
        r"kicked (?:him|her) out of the group|"
+       # Shut out on purpose: "made a new group and added everyone except her".
+       r"added\s+everyone\s+(?:except|but)\s+(?:him|her|them|my\s+\w+)|"
        # Told in the passive: "my daughter was punched in the face" (not "hit with a lawsuit").
        r"(?:was|got|been|being|gets)\s+(?:punched|kicked|hit|slapped|headbutted|strangled|choked|"
        r"stamped\s+on)(?!\s+with\b)(?!\s+by\s+(?:a|the)\s+(?:bus|car|van|lorry|train|tram))|"
@@ -525,6 +531,9 @@ RULES: tuple[Rule, ...] = (
        r"(?:safeguarding|child protection|cp)\s+(?:records?|files?|notes?|reports?)\s+"
        r"(?:\w+\s+){0,4}?(?:leaked|shared|sent|emailed|posted|lost|left)|"
        # A photo captioned with the children's names; a child's home given out.
+       r"(?:photographed|filmed|pictured|snapped)\s+(?:\w+\s+){0,2}?(?:getting\s+changed|changing|"
+       r"in\s+the\s+(?:changing\s+rooms?|toilets?|showers?))|"
+       r"full\s+names\s+and\s+(?:home\s+)?(?:streets|addresses|roads)|"
        r"(?:from\s+)?left\s+to\s+right|full\s+names\s+(?:are\s+)?in\s+the\s+(?:comments|"
        r"caption)|tag\s+yourselves|"
        r"sent\s+to\s+the\s+wrong\s+(?:homes?|houses?|address(?:es)?|famil(?:y|ies)|parents)|"
