@@ -3,8 +3,13 @@
 Posts are the shipped labelled examples (config/classifier/*.jsonl; short forum posts) and, with
 --pad N, the same posts with N filler sentences either side (--pad 1: ~100 words; --pad 10: a
 ~900-word page, of which the rules and the model read only a window round the mention).
-Mentions are found once, before timing, so the figure is the classifier's own cost. Baselines
-measured in the same run:
+Mentions are found once, before timing, so the figure is the classifier's own cost.
+
+Two figures: "first sight", one pass over posts this process has not classified before (after
+a warm-up on others), which is what a live stream of new posts costs; and "seen before", the
+best of three passes over posts already classified. They differ because RE2's automata build
+their states as text arrives and keep them: new text costs more than text seen before. The
+target is judged on first sight. Baselines measured in the same run:
 
 - tokenise: lower-case and split every post into words (the floor for reading the text at all);
 - sklearn: the same features through a scikit-learn DictVectorizer + LogisticRegression
@@ -89,8 +94,13 @@ def main() -> None:
     work = [posts[i % len(posts)] for i in range(args.posts)]
     words = sum(len(p.text.split()) for p, _ in work) / len(work)
     clf = Classifier()
-    for p, m in work[:200]:  # warm up
+    warm, fresh = posts[:200], posts[200:]
+    for p, m in warm:  # warm up (imports, caches) on posts the first-sight pass will not see
         clf.classify(p, m)
+    t0 = _clock()
+    for p, m in fresh:
+        clf.classify(p, m)
+    t_first = _clock() - t0
 
     t_tok = float("inf")
     for _ in range(3):
@@ -117,19 +127,22 @@ def main() -> None:
     t_sk = _sklearn_per_post(clf, work[:n_sk])
 
     r_clf, r_tok = rate(len(work), t_clf), rate(len(work), t_tok)
+    r_first = rate(len(fresh), t_first)
     print(f"posts: {len(work)} (~{words:.0f} words each; {len(posts)} distinct), one core")
-    print(f"classify (rules + model + severity + reasons): {r_clf:10,.0f} posts/s")
+    print(f"classify, first sight ({len(fresh)} posts, once):  {r_first:10,.0f} posts/s")
+    print(f"classify, seen before (best of three):     {r_clf:10,.0f} posts/s")
     print(f"baseline tokenise only:                        {r_tok:10,.0f} posts/s"
-          f"  (classify costs {r_tok / r_clf:.1f}x reading the words)")  # fmt: skip
+          f"  (classify costs {r_tok / r_first:.1f}x reading the words)")  # fmt: skip
     if t_sk is not None:
         r_sk = rate(n_sk, t_sk)
         print(f"baseline scikit-learn predict_proba per post:  {r_sk:10,.0f} posts/s"
-              f"  (classify is {r_clf / r_sk:.1f}x faster)")  # fmt: skip
+              f"  (classify is {r_first / r_sk:.1f}x faster)")  # fmt: skip
     print(f"peak traced memory while classifying 5,000 posts: {peak / 1e6:.2f} MB")
     print(f"model: {len(clf.model.index)} features; load average {os.getloadavg()[0]:.1f}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"process peak RSS: {rss / 1024:.0f} MB")
-    print("target: >= 10,000 posts/s on one core:", "MET" if r_clf >= 10000 else "NOT MET")
+    print("target: >= 10,000 posts/s on one core, first sight:",
+          "MET" if r_first >= 10000 else "NOT MET")  # fmt: skip
 
 
 def _sklearn_per_post(clf: Classifier, work: list[tuple[Post, list[Mention]]]) -> float | None:

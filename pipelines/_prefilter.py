@@ -1,12 +1,13 @@
-"""Run only the rules that can match: one pass of a multi-pattern automaton over the text.
+"""Run only the rules that can match: RE2 says which may, and where, before Python's `re` runs.
 
-Python's `re` runs each of the twenty-odd rule patterns over the whole post in turn, and that
-was most of the classifier's time. RE2's `Set` matches all of them in one linear pass and says
-which could match; only those are then run with `re` (which keeps the exact semantics:
-lookbehinds, lazy repeats, the spans for reasons). The gate patterns are the rules loosened so
-that RE2 accepts them and so that they match at least whatever the real pattern matches
-(word-boundary assertions dropped, `\\w` and `\\s` widened to Unicode): a gate can only let
-through too much, never hold back a match.
+Python's `re` runs each of the thirty-odd rule patterns over the whole post in turn, and that
+was most of the classifier's time. A Gate reads the literal words each pattern needs in one
+pass over the text (RE2's FilteredRE2) and says which patterns may match; a Finder per pattern
+says where each can start, or matches it exactly, so `re` (which keeps the exact semantics:
+lookbehinds, lazy repeats, the spans for reasons) is tried only there. The RE2 patterns are the
+rules loosened so that RE2 accepts them and so that they match at least whatever the real
+pattern matches (word-boundary assertions dropped, `\\w` and `\\s` widened to Unicode): a gate
+can only let through too much, never hold back a match.
 
 If google-re2 is not installed, or a pattern does not compile in RE2, that pattern is simply
 always run: slower, never different.
@@ -120,49 +121,85 @@ def _has_top_level_branch(pattern: str) -> bool:
 
 
 class Gate:
-    """Which of `patterns` may match a text; None for a pattern RE2 cannot take (always run)."""
+    """Which of `patterns` may match a text; None for a pattern RE2 cannot take (always run).
+
+    RE2's FilteredRE2 knows the literal strings ("atoms") each pattern needs and finds them all
+    in one pass of a case-blind literal automaton: the patterns whose atoms are all there may
+    match (nine or so of the rules' thirty-odd, on a forum post), the rest cannot. The caller
+    runs those few through their Finders, which say exactly where they match. One union
+    automaton of all the patterns said more precisely which match (one or two), but on a text
+    it had not seen it had to build new states of a huge machine byte by byte: about 200 µs
+    for a new forum post, against 16 µs for the atoms (`bench/bench_classify.py`, first
+    sight). Where the binding has no FilteredRE2, the union automaton is used.
+    """
 
     def __init__(self, patterns: Sequence[str], python_spaces: bool = False) -> None:
         """`python_spaces`: `\\s` also takes the rest of Python's whitespace (\\v, \\x1c-\\x1f,
         \\x85), as Finder's patterns do, for text that is not lower-cased rule text."""
         self.always: set[int] = set()
-        self._set: Any = None
+        self._match: Any = None  # bytes -> the ids of the patterns that may match
         self._same = False
         if _re2 is None:
             self.always = set(range(len(patterns)))
             return
-        options = _re2.Options()
-        # The union of every rule is a large automaton: give RE2 room to keep its DFA, or it
-        # throws the DFA away and rebuilds it mid-text (milliseconds per post instead of µs).
-        options.max_mem = MAX_MEM
-        options.never_capture = True
-        gate = _re2.Set.SearchSet(options)
-        self._index: list[int] = []  # the set's ids -> our pattern indices
+        self._index: list[int] = []  # the automaton's ids -> our pattern indices
+        forms: list[str] = []
         for i, p in enumerate(patterns):
             form = gate_form(p, python_spaces)
             try:
                 _re2.compile(form)
-                gate.Add(form)
-                self._index.append(i)
             except Exception:  # noqa: BLE001 - RE2 refuses it: run it every time instead
                 self.always.add(i)
-        if self._index:
-            gate.Compile()
-            # The compiled set under the wrapper when it is there: its Match on bytes skips the
-            # wrapper's Python frame (`candidates` encodes a str itself, as the wrapper would).
-            self._set = getattr(gate, "_set", gate)
-        self._same = not self.always  # then the set's ids are the patterns' indices
+                continue
+            forms.append(form)
+            self._index.append(i)
+        self._same = not self.always  # then the automaton's ids are the patterns' indices
+        if forms:
+            self._match = _atoms(forms) or _union(forms)
 
     def candidates(self, text: str | bytes) -> set[int]:
         """Indices of the patterns that may match `text` (a superset of those that do); bytes
         must be the text in UTF-8."""
-        if self._set is None:
+        if self._match is None:
             return set(self.always)
-        found = self._set.Match(text.encode() if isinstance(text, str) else text) or ()
+        found = self._match(text.encode() if isinstance(text, str) else text) or ()
         if self._same:
             return set(found)
         hits = {self._index[k] for k in found}
         return hits | self.always if self.always else hits
+
+
+def _atoms(forms: Sequence[str]) -> Callable[[bytes], Any] | None:
+    """The Gate's FilteredRE2 (see Gate), or None where this binding has none."""
+    low = getattr(_re2, "_re2", None)
+    if low is None or not hasattr(low, "Filter"):
+        return None
+    options = _re2.Options()
+    options.never_capture = True
+    flt = low.Filter()
+    for k, form in enumerate(forms):
+        if flt.Add(form.encode(), options) != k:
+            return None
+    if not flt.Compile():
+        return None
+    match = flt.Match
+    return lambda b: match(b, True)  # True: the patterns that may match, not run them
+
+
+def _union(forms: Sequence[str]) -> Callable[[bytes], Any]:
+    """One automaton of all `forms` that says which match: exact, but slow on new text."""
+    options = _re2.Options()
+    options.never_capture = True
+    # The union of every rule is a large automaton: give RE2 room to keep its DFA, or it
+    # throws the DFA away and rebuilds it mid-text (milliseconds per post instead of µs).
+    options.max_mem = MAX_MEM
+    gate = _re2.Set.SearchSet(options)
+    for form in forms:
+        gate.Add(form)
+    gate.Compile()
+    # The compiled set under the wrapper when it is there: its Match on bytes skips the
+    # wrapper's Python frame.
+    return getattr(gate, "_set", gate).Match  # type: ignore[no-any-return]
 
 
 # Each Finder's memory budget, and the largest program (RE2 instructions) kept within it: a
