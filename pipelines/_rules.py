@@ -416,7 +416,9 @@ RULES: tuple[Rule, ...] = (
     _r("bullying", "safeguarding", 0.7, "high",
        r"bull(?:y|ied|ies|ying|yed)|cyberbull\w+|harass(?:ed|ment|ing)?|"
        # ("threatened with a fine" for absence is the school's letter, not a threat.)
-       r"threaten(?:ed|ing|s)?(?!\s+(?:us\s+|me\s+|parents\s+)?with\s+(?:a\s+)?(?:fines?|legal|"
+       r"threaten(?:ed|ing|s)?(?!\s+to\s+(?:write|complain|report|go\s+to|e-?mail|ring|call|phone|"
+       r"sue|contact|escalate|pull|move|remove|withdraw|leave|quit|resign))"
+       r"(?!\s+(?:us\s+|me\s+|parents\s+)?with\s+(?:a\s+)?(?:fines?|legal|"
        r"exclusion|detentions?|prosecution|court|isolation|being\s+(?:fined|excluded|taken)))|"
        r"(?:racist|homophobic|sexual)\s+(?:abuse|comments?|remarks?|bullying)|beaten up|"
        r"watch your back|rate (?:the )?(?:girls|year)|called names|name[\s-]?calling|"
@@ -513,8 +515,9 @@ RULES: tuple[Rule, ...] = (
        r"laptop)\s+(?:\w+\W+){0,6}?(?:on|in|at)\s+(?:the|a)\s+(?:bus|train|pub|car park|street|"
        r"road|park|shop)|"
        r"(?:reposting|posting|sharing|posted|shared|reposted)\s+(?:\w+\W+){0,6}?(?:pupils|kids|"
-       r"children|students|girls|boys)'?\s+(?:selfies|photos|pictures|pics|videos|names|"
-       r"addresses)|(?:pupils'?|children'?s|kids'?|(?:their|the kids'?|the children'?s) home)\s+"
+       r"children|students|girls|boys)'?\s+(?:[\w-]+\s+){0,2}?(?:selfies|photos|pictures|pics|"
+       r"videos|names|addresses)|"
+       r"(?:pupils'?|children'?s|kids'?|(?:their|the kids'?|the children'?s) home)\s+"
        r"addresses|"
        r"(?:leaked|shared|posted|sent|emailed|forwarded)\s+(?:\w+\s+){0,8}?(?:spreadsheet|"
        r"register|class list|list|file|document|records)\s+(?:\w+\s+){0,3}?(?:with|of|for)\s+"
@@ -537,6 +540,10 @@ RULES: tuple[Rule, ...] = (
        r"(?:from\s+)?left\s+to\s+right|full\s+names\s+(?:are\s+)?in\s+the\s+(?:comments|"
        r"caption)|tag\s+yourselves|"
        r"sent\s+to\s+the\s+wrong\s+(?:homes?|houses?|address(?:es)?|famil(?:y|ies)|parents)|"
+       r"(?:got|been|was|were)\s+sent\s+to\s+(?:another|a\s+different|the\s+wrong)\s+(?:mum|dad|"
+       r"parent|family)|"
+       r"(?:dm|message|send|inbox|pm)\s+(?:us|me)\s+(?:with\s+)?(?:your\s+)?(?:child'?s|childs|"
+       r"kids?'?s?|son'?s|daughter'?s)\s+(?:full\s+)?names?|"
        r"(?:lives|living|stays)\s+(?:at|on)\s+(?:\d+\w?\s+)?\w+\s+(?:road|close|street|avenue|"
        r"lane|drive|way|crescent|gardens|terrace|place)",
        "pupils' images, names or data shared"),
@@ -590,7 +597,10 @@ RULES: tuple[Rule, ...] = (
        r"humiliat(?:ed|ing|es)\s+(?:him|her|them|my|our)|"
        # A scam in the school's name asks for money through a link.
        r"(?:send|pay|transfer)\s+£\s?\d+\s+(?:\w+\s+){0,5}?(?:to|via|at|through)\s+(?:the|this|my)\s+"
-       r"link",
+       r"link|bank\s+details|(?:copy|photo|scan)\s+of\s+(?:your\s+)?passport|0fficial|"
+       r"fake\s+(?:@|(?:insta\w*|tiktok|twitter|facebook|fb|snap\w*)\b)|"
+       r"(?:it'?s|it\s+is|they'?re|that'?s)\s+not\s+(?:them|the\s+school)(?!'s)\b|"
+       r"(?:never|don'?t|do\s+not)\s+(?:texts?|sends?|emails?)\s+(?:out\s+)?links",
        "allegation or misuse of the school's name"),
     # Swearing at, insulting or using slurs about someone: abusive if it is about the school or
     # its staff (nearness decides). Swearing for emphasis ("bloody brilliant") is left to the
@@ -656,7 +666,10 @@ RULES: tuple[Rule, ...] = (
        r"where\s+(?:\w+\s+){1,2}?goes?\s+to\s+die|whitewash(?:ed)?|cover(?:ed|ing)?[\s-]up|"
        r"jobs for the boys|nepotism|(?:fiddl|fudg|rigg|cook)(?:es|ed|ing|e)\s+(?:the\s+)?(?:sats|"
        r"results|figures|books|attendance|data)|pervert|nonce|tyrants?|snakes?|"
-       r"think twice about|(?:for|in)\s+(?:all\s+)?the\s+wrong\s+reasons|"
+       r"think twice about|(?:hasn'?t|haven'?t|has\s+not|have\s+not)\s+(?:got\s+)?a\s+clue|"
+       r"hid(?:es|ing)\s+behind\s+(?:['\"‘“]?polic(?:y|ies)|procedures?|rules|gdpr|data\s+protection|"
+       r"the\s+(?:policy|rules|governors|trust|lawyers?))|work\s+of\s+fiction|"
+       r"(?:for|in)\s+(?:all\s+)?the\s+wrong\s+reasons|"
        r"(?:hates?|can'?t stand)\s+(?:black|brown|gay|disabled|sen|poor|muslim|asian|"
        r"traveller)\s+(?:kids|children|pupils|students|families)",
        "running the school or its staff down"),
@@ -977,9 +990,9 @@ STAFF_NEGATIVE = re.compile(
 # the model's to weigh, not a risk to a child. Looked for only where the bullying rule fired.
 ADULT_BULLIED = re.compile(
     r"(?:mr|mrs|ms|miss|dr|sir|head(?:teacher)?|teachers?|principal|deputy|management|"
-    r"leadership|senco|governors?|coach)\.?\s+(?:\w+\s+){0,2}?(?:is|was|'s|are|were)\s+"
-    r"(?:a|an|such a|"
-    r"the|total|complete|just)?\s*(?:\w+\s+)?bull(?:y|ies)\b|"
+    r"leadership|senco|governors?|coach|the\s+man|the\s+woman)\.?,?\s+(?:[\w-]+,?\s+){0,4}?"
+    r"(?:is|was|'s|are|were)\s+(?:a|an|such a|"
+    r"the|total|complete|just)?\s*(?:\w+\s+){0,3}?bull(?:y|ies)\b|"
     r"bull(?:y|ies|ied|ying)\s+(?:the\s+|other\s+|its\s+|their\s+)?(?:staff|teachers|"
     r"colleagues|parents|adults|mums|dads|governors|the\s+office)\b|"
     r"(?:workplace|staff(?:room)?|management)\s+bullying|"
