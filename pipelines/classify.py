@@ -112,9 +112,11 @@ URGENT_NEAR = 0.6  # an alarming phrase weighs at least this (it is near the men
 MODEL_URGENT = 0.5
 MODEL_SURE = 0.9
 _PLAYFUL = frozenset({"hyperbole", "jest", "game"})
-# Cues that leave the model alone in doubt: a phrase negated, a lost-or-found notice ("DM me if
-# found" is about a bag).
-_DOUBTED = frozenset({"negated", "lost_found"})
+# A notice of lost or found property ("Lost: PE bag ... DM me if found") with no alarming phrase
+# in it: the model alone must be sure too (a child lost or found alone has phrases of its own).
+_NOTICE = frozenset({"lost_found"})
+# Cues that leave the model alone in doubt: a phrase negated.
+_DOUBTED = frozenset({"negated"})
 _ALLEGED = frozenset({"contact", "grooming", "sexual"})  # staff named: an allegation
 _JESTABLE = frozenset({"threat", "despair"})  # rules a laugh turns into a figure of speech
 _THREATS = frozenset({"threat", "weapon"})
@@ -319,7 +321,7 @@ class Classifier:
                 # bullied", "not a complaint, but"), and be sure when its alarming words were a
                 # figure of speech or a joke ("don't tell your mum what you made for Mother's
                 # Day").
-                if ev.cues & _PLAYFUL:
+                if ev.cues & (_PLAYFUL | _NOTICE):
                     sure = MODEL_SURE
                 elif ev.cues & _DOUBTED or "parental_complaint" in by_label:
                     sure = SAFEGUARDING_MODEL_DOUBTED

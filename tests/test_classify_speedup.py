@@ -380,3 +380,29 @@ def test_rule_gate_starts_a_rule_only_where_python_can() -> None:
         assert want <= GATE.candidates(t.encode()), t
     started = [gate_form(p.pattern, True).startswith(_NON_WORD_BEFORE) for p in GATED]
     assert sum(started) == len(GATED) - 1  # all but the figures of speech, which are branches
+
+
+def test_gate_alternatives_match_where_the_whole_form_does() -> None:
+    # The gate reads each rule as its top-level alternatives (pipelines._prefilter.alternatives):
+    # a text matches the whole form exactly when it matches one of them.
+    import re2
+
+    from pipelines._prefilter import alternatives, gate_form
+    from pipelines._rules import GATED
+
+    texts = [t.lower() for t in _texts(200, seed=31)]
+    split = 0
+    for p in GATED:
+        form = gate_form(p.pattern, True)
+        alts = alternatives(form)
+        split += len(alts) > 1
+        whole = re2.compile(form)
+        parts = [re2.compile(a) for a in alts]
+        for t in texts:
+            assert (whole.search(t) is not None) == any(a.search(t) for a in parts), (form, t)
+    assert split >= len(GATED) - 3  # nearly every rule is a list of alternatives
+    assert alternatives("(?i)(?:^|[^A-Za-z0-9_])(?:ab|c(?:d|e))") == [
+        "(?i)(?:^|[^A-Za-z0-9_])(?:ab)",
+        "(?i)(?:^|[^A-Za-z0-9_])(?:c(?:d|e))",
+    ]
+    assert alternatives("(?:^|[^A-Za-z0-9_])ab|cd") == ["(?:^|[^A-Za-z0-9_])ab|cd"]
