@@ -115,6 +115,8 @@ RULES: tuple[Rule, ...] = (
        r"i\s+know\s+(?:what\s+car\s+(?:he|she|they|you)\s+drives?\s+and\s+)?what\s+time\s+"
        r"(?:he|she|they|you)\s+(?:leaves?|finish(?:es)?|gets?\s+out|locks?\s+up)|"
        r"i\s+know\s+what\s+car\s+(?:he|she|they)\s+drives?|"
+       r"(?:gonna|going\s+to|will|'ll)\s+get\s+what'?s\s+coming|"
+       r"(?:not|won'?t\s+be|never)\s+bottl(?:e|ing)\s+it\s+(?:this|next)\s+time|"
        r"teach\s+(?:him|her|them|that\s+\w+)\s+a\s+lesson\s+(?:he|she|they)\s+(?:won'?t|will\s+"
        r"never|'?ll\s+never)\s+forget",
        "threat of violence", negatable=False),
@@ -129,7 +131,8 @@ RULES: tuple[Rule, ...] = (
        r"shank|machete)\s+(?:in|on)\s+(?:my|his|her|their|the)\s+(?:bag|pocket|locker|blazer|coat|"
        r"waistband|car|boot)|(?:cans?|jerry\s?cans?|bottles?)\s+of\s+petrol|"
        r"(?:threat\w*|want\w*) to shoot|"
-       r"(?:posting|posted|videos?)\s+(?:\w+\s+){0,3}(?:with\s+)?(?:a\s+)?(?:knife|gun|machete)|"
+       r"(?:posting|posted|videos?)\s+(?:\w+\s+){0,3}(?:with\s+)?(?:a\s+)?(?:knife|gun|machete|blade)|"
+       r"(?:waving|wielding|brandishing|flashing)\s+(?:\w+\s+){0,5}?(?:knife|blade|machete|gun|shank)|"
        r"(?:pic|pics|photo|picture|snap|story|video)\s+of\s+(?:a|his|her|their|the)\s+(?:\w+\s+)?"
        r"(?:knife|blade|gun|machete)|"
        r"(?:bring|brought|bringing|carrying|with|got)\s+(?:(?:a|his|her|my|their)\s+)?"
@@ -151,7 +154,10 @@ RULES: tuple[Rule, ...] = (
        r"self[\s-]?harm(?:ing|ed)?|suicid(?:e|al)|"
        r"kill(?:ed|ing)?\s+(?:him|her|my|them)sel(?:f|ves)|"
        r"end (?:his|her|their|my) life|cut(?:ting|s)? (?:him|her|them)sel(?:f|ves)|"
-       r"cuts? (?:her|his|their) arms|wants? to die|taken (?:a load of|an overdose|loads of) pills|"
+       r"cuts? (?:her|his|their) arms|wants? to die|"
+       r"cutting\s+(?:her|his|their|my)\s+(?:arms?|legs?|wrists?|thighs?)|"
+       r"(?:been|started|keeps?|still)\s+cutting\s+(?:again|(?:her|his|their|my)sel(?:f|ves))|"
+       r"taken (?:a load of|an overdose|loads of) pills|"
        r"overdos(?:e|ed)|starve (?:him|her|them|my)sel(?:f|ves)|taking (?:\w+\s+)?pills to|"
        r"(?:doesn'?t|don'?t) want to (?:be here|be alive|live|wake up) any\s?more|"
        # As young people write it: cuts described, not named; pills counted; a farewell.
@@ -184,8 +190,9 @@ RULES: tuple[Rule, ...] = (
     # figure of speech ("kms this homework lol"): the jest check applies.
     _r("despair", "safeguarding", 0.85, "urgent",
        r"kms|kill\s?my\s?self|unaliv(?:e|ing)\s+(?:my|him|her|them)sel(?:f|ves)|"
-       r"(?:don'?t|do not|dont|can'?t|cant)\s+see\s+the\s+point\s+(?:any\s?more|in\s+(?:living|"
-       r"going on|anything|being here))|end it all|"
+       r"(?:don'?t|do not|dont|doesn'?t|does not|can'?t|cant)\s+(?:really\s+|even\s+)?see\s+the\s+"
+       r"point\s+(?:any\s?more|(?:in|of)\s+(?:living|going on|anything|being here|life))|"
+       r"end it all|"
        r"(?:better off|happier)\s+(?:\w+\s+)?(?:without me|if i (?:just )?(?:disappeared|"
        r"wasn'?t here|was gone|died|was dead))|"
        r"(?:nobody|no one|noone|no1)\s+(?:would|will|'?d)\s+(?:even\s+)?(?:notice|care|miss me)"
@@ -266,6 +273,8 @@ RULES: tuple[Rule, ...] = (
        r"(?:for|to send)\s+(?:(?:his|her|their)\s+)?(?:photos?|pictures?|pics|selfies|"
        r"(?:home\s+)?address|(?:phone )?number|snap(?:chat)?|insta\w*)|"
        r"(?:what|which)\s+school\s+(?:he|she|they)\s+(?:goes|go|went|attends?)\s+to|"
+       r"(?:send|sending)\s+(?:us\s+|them\s+|me\s+|him\s+|her\s+)?(?:a\s+)?(?:selfie|photo|pic|"
+       r"picture)s?\s*(?:\+|and|&|with)\s*(?:your\s+|their\s+|his\s+|her\s+)?(?:home\s+)?address|"
        r"(?:put|turn|switch|have)\s+(?:her|his|their|the|your|ur)\s+(?:camera|cam)\s+on|"
        r"knows?\s+(?:which|what|where)\s+(?:park|school|house|street|club)\s+(?:she|he|they)\s+"
        r"(?:goes|go|lives?|plays?|is)|"
@@ -448,8 +457,10 @@ RULES: tuple[Rule, ...] = (
        r"(?:left|waiting|stood|standing|sat)\s+(?:\w+\s+){0,4}?(?:on (?:his|her|their) own|"
        r"by (?:him|her|them)sel(?:f|ves)|all alone)|no (?:adult|teacher|staff|grown[\s-]?up)s?\s+"
        r"(?:\w+\s+)?(?:watching|supervising|around|there|in the room|with them)|no supervision|"
-       r"(?:let|allowed|sent)\s+(?:him|her|them|" + _KID + r")\s+(?:\w+\s+){0,2}?"
-       r"(?:walk|go|leave)\s+(?:home\s+)?(?:alone|on (?:his|her|their) own|by (?:him|her|them)"
+       r"(?:let|allowed|sent)\s+(?:him|her|them|" + _KID
+       + r"|(?:my|our|a)\s+(?:year|yr|y)\s?\d+)\s+"
+       r"(?:\w+\s+){0,2}?(?:walk|go|leave|wander)\s+(?:home\s+|out\s+(?:of\s+)?(?:the\s+)?(?:gates?|"
+       r"school|building)\s+)?(?:alone|on (?:his|her|their) own|by (?:him|her|them)"
        r"sel(?:f|ves))|(?:walked|got|wandered)\s+out\s+of\s+(?:the\s+)?(?:school|gates?|"
        r"building|playground)|not (?:picked|collected) up|nobody (?:came|checked|was watching)|"
        r"(?:walk|walks|walking)\s+out\s+of\s+(?:the\s+)?(?:school|gates?|building|playground)|"
@@ -537,6 +548,9 @@ RULES: tuple[Rule, ...] = (
        r"(?:photographed|filmed|pictured|snapped)\s+(?:\w+\s+){0,2}?(?:getting\s+changed|changing|"
        r"in\s+the\s+(?:changing\s+rooms?|toilets?|showers?))|"
        r"full\s+names\s+and\s+(?:home\s+)?(?:streets|addresses|roads)|"
+       r"(?:every(?:one|body)'?s|every\s+(?:child|kid|pupil)'?s|all\s+(?:the\s+|their\s+)?"
+       r"(?:kids'?|children'?s|pupils'?)?)\s*full\s+names|full\s+names\s+(?:underneath|below|under\s+"
+       r"(?:it|the\s+(?:photo|pic|picture))|on\s+it)|"
        r"(?:from\s+)?left\s+to\s+right|full\s+names\s+(?:are\s+)?in\s+the\s+(?:comments|"
        r"caption)|tag\s+yourselves|"
        r"sent\s+to\s+the\s+wrong\s+(?:homes?|houses?|address(?:es)?|famil(?:y|ies)|parents)|"
@@ -612,10 +626,12 @@ RULES: tuple[Rule, ...] = (
        r"scum(?:bag)?s?|slags?|sluts?|whores?|nonces?|paedos?|creeps?|"
        r"fag(?:got)?s?|n[i1]gg\w*|pakis?|trann(?:y|ies)|dykes?|spastics?|spaz|"
        r"piece of (?:shit|work|crap)|go to hell|rot in hell|die in a fire|"
-       r"(?:miserable|stuck[\s-]up|lying|silly|stupid|nasty|rude|horrible|arrogant|old|"
+       r"(?:miserable|stuck[\s-]up|lying|silly|stupid|nasty|rude|horrible|arrogant|old|fat|ugly|"
        r"jumped[\s-]up)"
        r"\s+(?:cow|git|mare|witch|snake|pig|muppet|clown|prat|dinosaur)s?|"
-       r"(?:is|are)\s+(?:a|an|such a|an absolute|a total|a complete|a bunch of|a load of|a pack of)"
+       r"(?:needs?|deserves?|wants?)\s+a\s+(?:good\s+)?(?:slap|smack|punch|kicking|hiding)|"
+       r"(?:is|are|was|were)\s+(?:a|an|such a|an absolute|a total|a complete|a bunch of|a load of|"
+       r"a pack of)"
        r"\s+(?:\w+\s+)?(?:cows?|snakes?|muppets?|clowns?|cowboys|jokers?|dinosaurs|zoo|dump|"
        r"sh[i*]t\s?hole|waste of space)|sh[i*]t\s?hole|couldn'?t (?:run|organise) a|"
        r"lying (?:\w+ )?(?:cow|git|toad|snake)",
@@ -667,6 +683,12 @@ RULES: tuple[Rule, ...] = (
        r"jobs for the boys|nepotism|(?:fiddl|fudg|rigg|cook)(?:es|ed|ing|e)\s+(?:the\s+)?(?:sats|"
        r"results|figures|books|attendance|data)|pervert|nonce|tyrants?|snakes?|"
        r"think twice about|(?:hasn'?t|haven'?t|has\s+not|have\s+not)\s+(?:got\s+)?a\s+clue|"
+       r"(?:management|leadership|they|the\s+head|slt|staff|school|office|teachers?|senco)\s+"
+       r"(?:\w+\s+)?(?:didn'?t|don'?t|doesn'?t|did\s+not|do\s+not)\s+have\s+a\s+clue|"
+       r"turn(?:s|ed|ing)?\s+a\s+blind\s+eye|pretend\s+(?:they\s+)?(?:can'?t|don'?t)\s+see|"
+       r"(?:don'?t|do\s+not)\s+believe\s+(?:the|their)\s+(?:\w+\s+)?(?:prospectus|website|hype|"
+       r"ofsted|brochure)|(?:don'?t|do\s+not|never)\s+work\s+(?:here|there)|"
+       r"concerns?\s+(?:\w+\s+){0,3}?(?:were|was|got)\s+sat\s+on|"
        r"hid(?:es|ing)\s+behind\s+(?:['\"‘“]?polic(?:y|ies)|procedures?|rules|gdpr|data\s+protection|"
        r"the\s+(?:policy|rules|governors|trust|lawyers?))|work\s+of\s+fiction|"
        r"(?:for|in)\s+(?:all\s+)?the\s+wrong\s+reasons|"
@@ -908,6 +930,14 @@ HYPERBOLE = _pair(
         r"suicide squad|kill(?:ing|ed)? myself laughing|offer (?:she|he|you|they) can'?t refuse|"
         r"say hello to my little friend|here'?s johnny|i'?ll be back|you shall not pass|"
         r"(?:going to|gonna) die (?:of|laughing)|"
+        r"(?:wants?|wanted|want|going\s+to|gonna)\s+(?:to\s+)?die\s+of\s+(?:embarrassment|shame|"
+        r"cringe|boredom)|"
+        # A small child's threat overheard by a parent: "Overheard my 8yo on the phone to her
+        # best mate: 'if you tell anyone I will kill you'" (LABELLING.md: never urgent).
+        r"(?:overheard|heard)\s+(?:my|our)\s+(?:[2-9]|1[01]|two|three|four|five|six|seven|eight|"
+        r"nine|ten)\s*(?:yo|y/o|year old|yr old)\W+(?:\w+\W+){0,25}?(?:kill|stab|murder|shoot)|"
+        r"(?:the|my|our)\s+(?:youngest|little one|toddler)\s+(?:screamed|shouted|yelled|announced|"
+        r"said)\W+(?:\w+\W+){0,6}?(?:kill|stab|murder|shoot)|"
         r"(?:got |get )?(?:absolutely )?slaughtered (?:at|by|in)|"
         # Schoolwork as the cause of a death wish: "this coursework is making me want to
         # unalive myself" (school itself is left out: a child may mean that one).
@@ -1031,8 +1061,18 @@ _FULL_NAME = (
     r"(?!(?:Mr|Mrs|Ms|Miss|Dr|Sir|St|The|Year|Team|Class)\b)"
     r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 )
+# ... or one child named by first name and initial ("well done Ruby P", "Harvey W in his
+# dinosaur hoodie"): how parents and staff name a child they should not name in public. Of the
+# training posts about children that name one so, nearly all were labelled safeguarding.
+_INITIALLED = (
+    r"(?!(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|St|Cllr|The|Year|Yr|Team|Class|Key|Stage|Plan|Type|Grade|"
+    r"Level|Part|Page|Unit|Block|Room|Form|Set|Group|Vitamin|Millbrook|Aidans?|Stroud|"
+    r"Gloucester|Nailsworth|Cainscross)\b)"
+    r"[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\s(?!I\b)[A-Z](?:-[A-Z])?\.?(?![\w'’])(?!\s+of\b)"
+)
 NAME_LIST = re.compile(
-    rf"(?<![\w']){_FULL_NAME}(?:\s*(?:\([^)]{{0,40}}\))?\s*(?:,|&|\band\b)\s*{_FULL_NAME}){{2,}}"
+    rf"(?<![\w'])(?:{_FULL_NAME}(?:\s*(?:\([^)]{{0,40}}\))?\s*(?:,|&|\band\b)\s*{_FULL_NAME}){{2,}}|"
+    rf"{_INITIALLED})"
 )
 CHILDREN = re.compile(
     r"(?<!\w)(?:year\s?\d{1,2}s?|y\d{1,2}s?|pupils|children|kids|lads|girls|boys|squad|team|"

@@ -395,7 +395,7 @@ class Classifier:
         signals.extend(staff)
         names = _search(_NAMES, maybe, body, bbody)
         if names is not None and _search(_PUPILS, maybe, body, bbody) is not None:
-            signals.append(Signal("safeguarding", 0.75, "high", "pupils named in full",
+            signals.append(Signal("safeguarding", 0.75, "high", "pupils named",
                                   names.group(), "pupils_named"))  # fmt: skip
         contact_seen = [s for s in signals if s.key in ("contact", "following")]
         staff_named = (
