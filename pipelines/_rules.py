@@ -80,6 +80,12 @@ _TARGET = (
     r"up\s+the\s+school|down\s+the\s+school)"
 )
 
+# What is "blown up" when it is not a building: a group chat flooded, a phone ringing hot.
+_NOT_A_PLACE = (
+    r"(?:gc|group\s*chat|chat|insta\w*|twitter|tiktok|feeds?|comments|notifications|dms|page|"
+    r"account|phones?)\b"
+)
+
 # fmt: off
 RULES: tuple[Rule, ...] = (
     # -- safeguarding: a child may be at risk ------------------------------------------------
@@ -122,7 +128,9 @@ RULES: tuple[Rule, ...] = (
        "threat of violence", negatable=False),
     _r("weapon", "safeguarding", 0.95, "urgent",
        r"(?:shoot|blow|burn)\s+up\s+(?:the\s+)?(?:school|academy|place|building|classroom|"
-       r"st\.?\s+\w+|\w+\s+(?:school|academy|primary))|bomb\s+(?:threat|scare)|"
+       r"st\.?\s+\w+|\w+\s+(?:school|academy|primary))"
+       # ("blow up the St Aidan's gc with memes" is a group chat flooded, not a school bombed.)
+       r"(?![\w'’]*(?:\s+[\w'’]+){0,3}?\s+" + _NOT_A_PLACE + r")|bomb\s+(?:threat|scare)|"
        r"do (?:a|another) (?:christchurch|columbine|dunblane|sandy hook|school shooting)|"
        r"(?:bring|brought|bringing|carrying|carried|had|has|with|showed|shows)\s+"
        r"(?:(?:a|his|her|their|my|a\s+\w+|(?:his|her|their|my)\s+\w+)\s+)?"
@@ -142,7 +150,8 @@ RULES: tuple[Rule, ...] = (
        r"(?:sides|they'?re|they\s+are|he'?s|she'?s|someone'?s|everyone'?s|i'?m|im|we'?re)\s+"
        r"bringing\s+['\"‘“]?(?:tools|weapons|blades)\b|"
        r"petrol\s+(?:cans?|bombs?)|molotovs?|"
-       r"(?:will|gonna|going to|'ll)\s+(?:burn|blow)\s+(?:down|up)\s+\w+|"
+       r"(?:will|gonna|going to|'ll)\s+(?:burn|blow)\s+(?:down|up)\s+\w+"
+       r"(?![\w'’]*(?:\s+[\w'’]+){0,4}?\s+" + _NOT_A_PLACE + r")|"
        # A warning to stay away ("don't come to period 3 if ur smart").
        r"(?:don'?t|dont|do not|stay away from|avoid)\s+(?:come\s+|coming\s+)?"
        r"(?:in(?:to)?\s+|to\s+)?(?:school|period\s+\d|p\d|lesson|"
@@ -433,6 +442,11 @@ RULES: tuple[Rule, ...] = (
        r"watch your back|rate (?:the )?(?:girls|year)|called names|name[\s-]?calling|"
        r"pushed (?:over|about|around)|picked on|torment(?:ed|ing|s)?|"
        r"kicked (?:him|her) out of the group|"
+       # A child's humiliation passed round: "send it to her bf", "everyone screenshot this".
+       r"(?:send|share|forward|post|spread)\s+(?:it|this|that|them)\s+(?:to|in|round|around)\s+"
+       r"(?:every|all\s+the|her|his|the\s+whole|ur|your)\s+(?:\w+\s+)?(?:gcs?|group\s*chats?|bf|gf|"
+       r"boyfriend|girlfriend|year|mates)|everyone\s+screenshot\s+(?:this|it)|"
+       r"(?:someone|somebody)\s+tag\s+(?:him|her|them)\b|"
        # Shut out on purpose: "made a new group and added everyone except her".
        r"added\s+everyone\s+(?:except|but)\s+(?:him|her|them|my\s+\w+)|"
        # Told in the passive: "my daughter was punched in the face" (not "hit with a lawsuit").
@@ -483,8 +497,9 @@ RULES: tuple[Rule, ...] = (
        # Dealing to pupils as they say it ("the plug ... is selling to year 10s now"), a fight
        # filmed and passed round, a pupil gone with nobody noticing.
        r"(?:selling|sells|sold|dealing|deals)\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?(?:year|yr|y)\s?"
-       r"\d+s?|the\s+plug|(?:vid|video|footage|clip)s?\s+of\s+(?:the|a|that)\s+fight|"
-       r"fight\s+(?:behind|outside|after|round\s+the\s+back\s+of)\s+|"
+       r"\d+s?|(?:being|been|is|are)\s+sold\s+to\s+(?:\w+\s+){0,2}?(?:children|kids|pupils|"
+       r"students|teenagers)|the\s+plug|(?:vid|video|footage|clip)s?\s+of\s+(?:the|a|that)\s+fight|"
+       r"fight\s+(?:behind|outside|after|round\s+the\s+back\s+of)\s+|#(?:fights?|scrap)\b|"
        r"without\s+(?:anyone|anybody|a\s+teacher|any\s+staff)\s+noticing|"
        # A child handed to whoever stands at the door.
        r"(?:didn'?t|did not|never|without)\s+(?:ask(?:ing)?|check(?:ing)?)\s+who\s+(?:i|he|she|we|"
@@ -493,7 +508,8 @@ RULES: tuple[Rule, ...] = (
        # A child's health let down: an emergency, a head injury, a care plan not followed.
        r"lump\s+(?:like an egg|on (?:his|her|their) (?:head|forehead))|concuss(?:ion|ed)|"
        r"banged (?:his|her|their) head|anaphyla\w+|allergic reaction|epi-?pens?|appendicitis|"
-       r"sepsis|meningitis|asthma attack|seizures?|"
+       r"sepsis|meningitis|asthma attack|seizures?|(?:went|gone|going|goes)\s+hypo\b|"
+       r"diabetic\s+(?:emergency|coma|episode)|"
        # Neglect as it shows at school.
        r"(?:same|dirty|filthy)\s+clothes\s+(?:all week|as (?:friday|monday|yesterday|last week)|"
        r"for days|every day)|no\s+(?:tea|dinner|supper)\s+(?:last night|the night before|at home)|"
@@ -548,6 +564,7 @@ RULES: tuple[Rule, ...] = (
        r"(?:photographed|filmed|pictured|snapped)\s+(?:\w+\s+){0,2}?(?:getting\s+changed|changing|"
        r"in\s+the\s+(?:changing\s+rooms?|toilets?|showers?))|"
        r"full\s+names\s+and\s+(?:home\s+)?(?:streets|addresses|roads)|"
+       r"(?:first\s+)?names\s+(?:and|&)\s+(?:their\s+)?(?:scores|results|marks|grades|reading\s+ages)|"
        r"(?:every(?:one|body)'?s|every\s+(?:child|kid|pupil)'?s|all\s+(?:the\s+|their\s+)?"
        r"(?:kids'?|children'?s|pupils'?)?)\s*full\s+names|full\s+names\s+(?:underneath|below|under\s+"
        r"(?:it|the\s+(?:photo|pic|picture))|on\s+it)|"
@@ -558,7 +575,9 @@ RULES: tuple[Rule, ...] = (
        r"parent|family)|"
        r"(?:dm|message|send|inbox|pm)\s+(?:us|me)\s+(?:with\s+)?(?:your\s+)?(?:child'?s|childs|"
        r"kids?'?s?|son'?s|daughter'?s)\s+(?:full\s+)?names?|"
-       r"(?:lives|living|stays)\s+(?:at|on)\s+(?:\d+\w?\s+)?\w+\s+(?:road|close|street|avenue|"
+       # (Not the writer's own address: "someone who lives on Church Lane", "I live on ...".)
+       r"(?<!who )(?<! i )(?:lives|living|stays)\s+(?:at|on)\s+(?:\d+\w?\s+)?\w+\s+(?:road|close|"
+       r"street|avenue|"
        r"lane|drive|way|crescent|gardens|terrace|place)",
        "pupils' images, names or data shared"),
     # -- reputation_risk: could hurt the school in public ------------------------------------
@@ -586,7 +605,9 @@ RULES: tuple[Rule, ...] = (
        r"scandal|cover[\s-]?up|fraud|sacked|fired|suspended|in the (?:news|papers|gazette)|"
        r"(?:has|have) (?:a story|picked it up|covered)|"
        r"journalists?|the press|reporters?|the bbc|special measures|inadequate|"
-       r"requires improvement|data breach|leaked|whistle[\s-]?blow(?:er|ing)?|"
+       r"requires improvement|data breach|leaked|"
+       r"(?:exam|mock|test|sats)\s+papers?\s+(?:\w+\s+){0,3}?(?:going\s+round|leaked|online)|"
+       r"whistle[\s-]?blow(?:er|ing)?|"
        r"local (?:paper|news|rag)|front page|headlines?|(?:bbc|itv|sky) news|points west|"
        r"(?:an?|the) (?:inquiry|investigation) into|under investigation|downgraded|"
        r"(?:been )?let go|(?:quits?|resign(?:s|ed)?|stood down) (?:amid|over|after)",
@@ -614,7 +635,16 @@ RULES: tuple[Rule, ...] = (
        r"link|bank\s+details|(?:copy|photo|scan)\s+of\s+(?:your\s+)?passport|0fficial|"
        r"fake\s+(?:@|(?:insta\w*|tiktok|twitter|facebook|fb|snap\w*)\b)|"
        r"(?:it'?s|it\s+is|they'?re|that'?s)\s+not\s+(?:them|the\s+school)(?!'s)\b|"
-       r"(?:never|don'?t|do\s+not)\s+(?:texts?|sends?|emails?)\s+(?:out\s+)?links",
+       r"(?:never|don'?t|do\s+not)\s+(?:texts?|sends?|emails?)\s+(?:out\s+)?links|"
+       # More scams in the school's name: a new bank account, a fee to be hired, a giveaway.
+       r"sort\s+code|(?:pay|paying)\s+(?:a\s+)?£\s?\d+(?:\.\d\d)?\s+(?:\w+\s+){0,3}?(?:fee|dbs|"
+       r"deposit|admin)|giving\s+away\s+(?:\d+\s+)?(?:brand\s+new\s+)?(?:ipads?|iphones?|laptops?|"
+       r"vouchers)|click\s+the\s+link\s+in\s+(?:our|the|my)\s+bio|interviews?\s+(?:held\s+)?"
+       r"(?:on|via)\s+whatsapp|reply\s+stop\s+to\s+opt\s+out|avoid\s+(?:meals?|lunch(?:es)?|"
+       r"dinners?)\s+being\s+withheld|confessions\s+(?:acc\w*|page|insta\w*)|submission\s+#\s?\d+|"
+       # Rumour put about: "word on the playground is", "all very hush hush".
+       r"word\s+on\s+the\s+(?:playground|street|grapevine|school\s+gate)|hush[\s-]hush|"
+       r"make\s+(?:up\s+)?your\s+own\s+minds?\s+up|['‘\"]asked\s+to\s+leave",
        "allegation or misuse of the school's name"),
     # Swearing at, insulting or using slurs about someone: abusive if it is about the school or
     # its staff (nearness decides). Swearing for emphasis ("bloody brilliant") is left to the
@@ -682,7 +712,8 @@ RULES: tuple[Rule, ...] = (
        r"where\s+(?:\w+\s+){1,2}?goes?\s+to\s+die|whitewash(?:ed)?|cover(?:ed|ing)?[\s-]up|"
        r"jobs for the boys|nepotism|(?:fiddl|fudg|rigg|cook)(?:es|ed|ing|e)\s+(?:the\s+)?(?:sats|"
        r"results|figures|books|attendance|data)|pervert|nonce|tyrants?|snakes?|"
-       r"think twice about|(?:hasn'?t|haven'?t|has\s+not|have\s+not)\s+(?:got\s+)?a\s+clue|"
+       r"think twice about|nobody\s+good\s+stays|(?:looking\s+at|thinking\s+(?:of|about)|"
+       r"considering)\s+(?:\w+\s+){0,5}?[-–—:]\s*don'?t\b|(?:hasn'?t|haven'?t|has\s+not|have\s+not)\s+(?:got\s+)?a\s+clue|"
        r"(?:management|leadership|they|the\s+head|slt|staff|school|office|teachers?|senco)\s+"
        r"(?:\w+\s+)?(?:didn'?t|don'?t|doesn'?t|did\s+not|do\s+not)\s+have\s+a\s+clue|"
        r"turn(?:s|ed|ing)?\s+a\s+blind\s+eye|pretend\s+(?:they\s+)?(?:can'?t|don'?t)\s+see|"
@@ -930,6 +961,11 @@ HYPERBOLE = _pair(
         r"suicide squad|kill(?:ing|ed)? myself laughing|offer (?:she|he|you|they) can'?t refuse|"
         r"say hello to my little friend|here'?s johnny|i'?ll be back|you shall not pass|"
         r"(?:going to|gonna) die (?:of|laughing)|"
+        # A parent at the end of their tether: "if I have to make ONE more costume I will
+        # actually kill myself".
+        r"if\s+i\s+(?:have|need)\s+to\s+(?:\w+\s+){0,4}?one\s+more\s+(?:\w+\s+){0,9}?"
+        r"(?:i'?ll|i\s+will|im|i'?m)\s+(?:actually\s+|literally\s+|genuinely\s+)?(?:going\s+to\s+|"
+        r"gonna\s+)?(?:kill\s+myself|die|scream|lose\s+it)|"
         r"(?:wants?|wanted|want|going\s+to|gonna)\s+(?:to\s+)?die\s+of\s+(?:embarrassment|shame|"
         r"cringe|boredom)|"
         # A small child's threat overheard by a parent: "Overheard my 8yo on the phone to her
