@@ -506,7 +506,8 @@ RULES: tuple[Rule, ...] = (
        r"they)\s+(?:was|were|am|is)|could(?:'ve|\s+have)\s+been\s+anyone\s+(?:stood|standing|"
        r"waiting|there|picking)|"
        # A child's health let down: an emergency, a head injury, a care plan not followed.
-       r"lump\s+(?:like an egg|on (?:his|her|their) (?:head|forehead))|concuss(?:ion|ed)|"
+       r"lump\s+(?:like an egg|the\s+size\s+of\s+an?\s+(?:egg|golf\s+ball|tennis\s+ball|plum)|on "
+       r"(?:his|her|their) (?:head|forehead))|concuss(?:ion|ed)|"
        r"banged (?:his|her|their) head|anaphyla\w+|allergic reaction|epi-?pens?|appendicitis|"
        r"sepsis|meningitis|asthma attack|seizures?|(?:went|gone|going|goes)\s+hypo\b|"
        r"diabetic\s+(?:emergency|coma|episode)|"
@@ -918,9 +919,10 @@ HYPERBOLE = _pair(
         r"police liaison|photo finish|(?:glue|nerf|water|staple|bubble|foam|toy|cap|paint|"
         r"massage|grease|starting|start(?:er|ing))[\s-]guns?|"
         # A threat over a trifle: "she's going to kill him if he forgets his PE kit again".
-        r"kill\s+(?:him|her|me|you|them|us)['\"”]?\s+if\s+(?:he|she|i|you|they|we)\s+"
-        r"(?:\w+\s+){0,2}?"
-        r"(?:forgets?|forgot|loses?|lost|eats?|ate|is late|are late|leaves?|drops?|breaks?)|"
+        r"(?:kill|stab|murder|end)\s+(?:him|her|me|you|them|us|\w+)['\"”]?\s+if\s+(?:he|she|i|you|"
+        r"they|we)\s+(?:\w+\s+){0,2}?"
+        r"(?:forgets?|forgot|loses?|lost|eats?|ate|is late|are late|leaves?|drops?|breaks?|took|"
+        r"takes?|nicks?|nicked|steals?|stole)\b|"
         # Recovery told, not a risk: "2 years clean from self harm today".
         r"(?:clean|free)\s+(?:from|of)\s+self[\s-]?harm(?:ing)?|self[\s-]?harm[\s-]free|"
         # ... or by a small child, of an adult: "threatened by a seven year old this afternoon".

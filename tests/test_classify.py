@@ -180,14 +180,14 @@ def test_hyperbole_fixtures_are_never_urgent(analyser: Analyser) -> None:
 
 
 def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
-    """A guard against falling back, not the bar: on the blind held-out part (`t11a-` to
-    `t11h-`: 479 posts in eight voices: parents of primary children, parents of secondary
-    pupils, secondary pupils, the community and the press, staff online, the hard cases,
-    reviews, and grandparents, foster carers and second-language writers; each part written by
-    someone who had seen no rule or example) safeguarding was measured, classifier alone (posts
-    labelled relevant that the matcher finds, held mentions kept included), at recall 0.935
-    (116 of 124), precision 0.835; end to end (every post labelled relevant: a post the
-    matcher misses is a miss) at recall 0.913. Issue 4 asks for recall >= 0.95 at precision
+    """A guard against falling back, not the bar: on the blind held-out part (`t12a-` to
+    `t12h-`: 480 posts in eight voices: parents through the autumn term, young people, the
+    town and its notices, staff, the hard cases, complaints and criticism from every kind of
+    writer, Reddit and Mumsnet threads, one day's mixed stream; each part written by someone
+    who had seen no rule or example) safeguarding was measured, classifier alone (posts
+    labelled relevant that the matcher finds, held mentions kept included), at recall 0.934
+    (113 of 121), precision 0.819; end to end (every post labelled relevant: a post the
+    matcher misses is a miss) at recall 0.926. Issue 4 asks for recall >= 0.95 at precision
     >= 0.8: not met. The floors leave room for one post. A change that loses more fails; one
     that gains should raise these floors."""
     from pipelines.examples import SHIPPED_TEST, read_examples
@@ -197,10 +197,10 @@ def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
     pairs = [(ex, a.analyse(ex.post())) for ex in read_examples(SHIPPED_TEST)]
     alone = score([(ex, an) for ex, an in pairs if ex.relevant and an.relevant])
     sg = alone.labels["safeguarding"]
-    assert sg.support >= 120
-    assert sg.recall >= 0.92 and sg.precision >= 0.82, (sg.recall, sg.precision)
+    assert sg.support >= 115
+    assert sg.recall >= 0.92 and sg.precision >= 0.81, (sg.recall, sg.precision)
     end_to_end = score([(ex, an) for ex, an in pairs if ex.relevant]).labels["safeguarding"]
-    assert end_to_end.recall >= 0.90, end_to_end.recall
+    assert end_to_end.recall >= 0.91, end_to_end.recall
 
 
 def test_the_same_post_gets_the_same_verdict_whatever_the_hash_seed() -> None:
