@@ -201,7 +201,9 @@ RULES: tuple[Rule, ...] = (
        r"kms|kill\s?my\s?self|unaliv(?:e|ing)\s+(?:my|him|her|them)sel(?:f|ves)|"
        r"(?:don'?t|do not|dont|doesn'?t|does not|can'?t|cant)\s+(?:really\s+|even\s+)?see\s+the\s+"
        r"point\s+(?:any\s?more|(?:in|of)\s+(?:living|going on|anything|being here|life))|"
-       r"end it all|"
+       r"end it all|no\s+point\s+(?:him|her|me|them)\s+being\s+here|"
+       r"(?:given|giving|gave)\s+away\s+(?:all\s+)?(?:his|her|their|my)\s+(?:\w+\s+){0,3}?(?:things|"
+       r"stuff|games|xbox|clothes|belongings|toys)|"
        r"(?:better off|happier)\s+(?:\w+\s+)?(?:without me|if i (?:just )?(?:disappeared|"
        r"wasn'?t here|was gone|died|was dead))|"
        r"(?:nobody|no one|noone|no1)\s+(?:would|will|'?d)\s+(?:even\s+)?(?:notice|care|miss me)"
@@ -282,6 +284,7 @@ RULES: tuple[Rule, ...] = (
        r"(?:for|to send)\s+(?:(?:his|her|their)\s+)?(?:photos?|pictures?|pics|selfies|"
        r"(?:home\s+)?address|(?:phone )?number|snap(?:chat)?|insta\w*)|"
        r"(?:what|which)\s+school\s+(?:he|she|they)\s+(?:goes|go|went|attends?)\s+to|"
+       r"asking\s+(?:\w+\s+)?for\s+(?:their|his|her|your)\s+(?:home\s+)?address|"
        r"(?:send|sending)\s+(?:us\s+|them\s+|me\s+|him\s+|her\s+)?(?:a\s+)?(?:selfie|photo|pic|"
        r"picture)s?\s*(?:\+|and|&|with)\s*(?:your\s+|their\s+|his\s+|her\s+)?(?:home\s+)?address|"
        r"(?:put|turn|switch|have)\s+(?:her|his|their|the|your|ur)\s+(?:camera|cam)\s+on|"
@@ -442,6 +445,7 @@ RULES: tuple[Rule, ...] = (
        r"watch your back|rate (?:the )?(?:girls|year)|called names|name[\s-]?calling|"
        r"pushed (?:over|about|around)|picked on|torment(?:ed|ing|s)?|"
        r"kicked (?:him|her) out of the group|"
+       r"(?:eats?|eating|ate|has|having)\s+(?:her|his|their|my)\s+lunch\s+in\s+the\s+(?:toilets?|loos?)|"
        # A child's humiliation passed round: "send it to her bf", "everyone screenshot this".
        r"(?:send|share|forward|post|spread)\s+(?:it|this|that|them)\s+(?:to|in|round|around)\s+"
        r"(?:every|all\s+the|her|his|the\s+whole|ur|your)\s+(?:\w+\s+)?(?:gcs?|group\s*chats?|bf|gf|"
@@ -468,6 +472,7 @@ RULES: tuple[Rule, ...] = (
        "bullying or harassment"),
     _r("safety", "safeguarding", 0.65, "high",
        r"unsafe|not safe|left (?:alone|unsupervised|outside|on their own)|unsupervised|"
+       r"(?:was|were)\s+there\s+on\s+(?:his|her|their)\s+own|"
        r"(?:left|waiting|stood|standing|sat)\s+(?:\w+\s+){0,4}?(?:on (?:his|her|their) own|"
        r"by (?:him|her|them)sel(?:f|ves)|all alone)|no (?:adult|teacher|staff|grown[\s-]?up)s?\s+"
        r"(?:\w+\s+)?(?:watching|supervising|around|there|in the room|with them)|no supervision|"
@@ -497,7 +502,7 @@ RULES: tuple[Rule, ...] = (
        # Dealing to pupils as they say it ("the plug ... is selling to year 10s now"), a fight
        # filmed and passed round, a pupil gone with nobody noticing.
        r"(?:selling|sells|sold|dealing|deals)\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?(?:year|yr|y)\s?"
-       r"\d+s?|(?:being|been|is|are)\s+sold\s+to\s+(?:\w+\s+){0,2}?(?:children|kids|pupils|"
+       r"\d+s?|(?:being|been|is|are)\s+(?:sold|offered)\s+to\s+(?:\w+\s+){0,2}?(?:children|kids|pupils|"
        r"students|teenagers)|the\s+plug|(?:vid|video|footage|clip)s?\s+of\s+(?:the|a|that)\s+fight|"
        r"fight\s+(?:behind|outside|after|round\s+the\s+back\s+of)\s+|#(?:fights?|scrap)\b|"
        r"without\s+(?:anyone|anybody|a\s+teacher|any\s+staff)\s+noticing|"
