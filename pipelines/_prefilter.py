@@ -126,8 +126,8 @@ class Gate:
     RE2's FilteredRE2 knows the literal strings ("atoms") each pattern needs and finds them all
     in one pass of a case-blind literal automaton: the patterns whose atoms are all there may
     match (four or five of the rules' thirty-odd, on a forum post, read alternative by
-    alternative: see `_atoms`), the rest cannot. The caller
-    runs those few through their Finders, which say exactly where they match. One union
+    alternative: see `_atoms`), the rest cannot. The caller runs those few through their
+    Finders, which say exactly where they match. One union
     automaton of all the patterns said more precisely which match (one or two), but on a text
     it had not seen it had to build new states of a huge machine byte by byte: about 200 µs
     for a new forum post, against 16 µs for the atoms (`bench/bench_classify.py`, first
@@ -184,11 +184,13 @@ def _atoms(forms: Sequence[str]) -> Callable[[bytes], Any] | None:
     options = _re2.Options()
     options.never_capture = True
     flt = low.Filter()
+    alts: list[str] = []  # filter id -> the alternative's form
     owner: list[int] = []  # filter id -> form index
     for k, form in enumerate(forms):
         for alt in alternatives(form):
             if flt.Add(alt.encode(), options) != len(owner):
                 return None
+            alts.append(alt)
             owner.append(k)
     if not flt.Compile():
         return None
@@ -199,7 +201,7 @@ def _atoms(forms: Sequence[str]) -> Callable[[bytes], Any] | None:
             return lambda b: match(b, True)  # True: the patterns that may match, not run them
         return lambda b: {owner[i] for i in match(b, True) or ()}
     rest = sorted(always)
-    exact = _union([alternatives(forms[owner[i]])[_nth(owner, i)] for i in rest])
+    exact = _union([alts[i] for i in rest])
     rest_owner = [owner[i] for i in rest]
 
     def candidates(b: bytes) -> set[int]:
@@ -208,11 +210,6 @@ def _atoms(forms: Sequence[str]) -> Callable[[bytes], Any] | None:
         return found
 
     return candidates
-
-
-def _nth(owner: list[int], i: int) -> int:
-    """Which of its form's alternatives the filter's id `i` is."""
-    return i - owner.index(owner[i])
 
 
 def alternatives(form: str) -> list[str]:

@@ -509,11 +509,13 @@ class Classifier:
                     continue
                 if rule.key == "bullying" and (
                     ADULT_BULLIED.search(text, max(0, a - 40), b + 20)
-                    or _staff_called(text, a, fld, offset, mentions)
+                    or _staff_before(_IS, text, a, fld, offset, mentions)
                 ):
                     notes.append(f"bullying among adults, not a child at risk: {said!r}")
                     continue
-                if rule.key in _STAFF_SAYABLE and _staff_said(text, a, fld, offset, mentions):
+                if rule.key in _STAFF_SAYABLE and _staff_before(
+                    _SAID, text, a, fld, offset, mentions
+                ):
                     notes.append(f"said by a member of staff, not a child at risk: {said!r}")
                     continue
                 if rule.key in _JESTABLE and _in_jest(text, sentences[sent], sent, jest, said):
@@ -739,12 +741,20 @@ _IS = re.compile(
 )
 
 
-def _staff_called(text: str, at: int, fld: Field, offset: int, mentions: Sequence[Mention]) -> bool:
-    """A member of staff named just before `at` and said to be what follows: "Seán Gallagher
-    at Millbrook is a bully" is about an adult, not a child at risk."""
+def _staff_before(
+    between: re.Pattern[str],
+    text: str,
+    at: int,
+    fld: Field,
+    offset: int,
+    mentions: Sequence[Mention],
+) -> bool:
+    """A member of staff named just before `at`, `between` filling the gap: with _IS, said to
+    be what follows ("Seán Gallagher at Millbrook is a bully" is about an adult, not a child
+    at risk); with _SAID, saying it ("Mr Brennan just went 'I want to die'")."""
     for m in mentions:
         if m.kind == "staff" and m.field == fld and 0 <= at - (m.end - offset) <= 40:
-            return _IS.fullmatch(text, m.end - offset, at) is not None
+            return between.fullmatch(text, m.end - offset, at) is not None
     return False
 
 
@@ -757,14 +767,6 @@ _SAID = re.compile(
     r"['\"‘“]?\s*(?:\w+\s+){0,3}?",
     re.I,
 )
-
-
-def _staff_said(text: str, at: int, fld: Field, offset: int, mentions: Sequence[Mention]) -> bool:
-    """A member of staff named just before `at` and saying what follows (see _SAID)."""
-    for m in mentions:
-        if m.kind == "staff" and m.field == fld and 0 <= at - (m.end - offset) <= 40:
-            return _SAID.fullmatch(text, m.end - offset, at) is not None
-    return False
 
 
 # Threats that a laugh never makes harmless: a school shooting "joke" is still reported.
