@@ -62,3 +62,16 @@ def test_check_part_names_the_bad_line(tmp_path: Path) -> None:
     run = _run(str(new), "--against", str(old))
     assert run.returncode == 1
     assert f"{new}:2: not JSON" in run.stderr
+
+
+def test_check_part_names_an_empty_part_it_must_not_repeat(tmp_path: Path) -> None:
+    # Met on 2026-12-05: an empty next-test.jsonl named with --against stopped the check; it
+    # must say which file is empty, and write nothing.
+    empty = tmp_path / "next-test.jsonl"
+    empty.write_text("", encoding="utf-8")
+    new = _write(tmp_path / "new.jsonl", NEW[:1])
+    out = tmp_path / "kept.jsonl"
+    run = _run(str(new), "--against", str(empty), "--write", str(out))
+    assert run.returncode != 0
+    assert f"{empty}: no labelled posts in the file" in run.stderr
+    assert not out.exists()
