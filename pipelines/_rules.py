@@ -81,6 +81,11 @@ _TARGET = (
 )
 
 # What is "blown up" when it is not a building: a group chat flooded, a phone ringing hot.
+# Toys and props, not weapons: "came home with a cardboard axe", "had a water gun".
+_TOY = (
+    r"(?!(?:toy|cardboard|plastic|foam|paper|pretend|inflatable|rubber|nerf|water|glue|lego|"
+    r"play|butter|bubble|spud|wooden)\b)"
+)
 _NOT_A_PLACE = (
     r"(?:gc|group\s*chat|chat|insta\w*|twitter|tiktok|feeds?|comments|notifications|dms|page|"
     r"account|phones?)\b"
@@ -132,9 +137,9 @@ RULES: tuple[Rule, ...] = (
        # ("blow up the St Aidan's gc with memes" is a group chat flooded, not a school bombed.)
        r"(?![\w'’]*(?:\s+[\w'’]+){0,3}?\s+" + _NOT_A_PLACE + r")|bomb\s+(?:threat|scare)|"
        r"do (?:a|another) (?:christchurch|columbine|dunblane|sandy hook|school shooting)|"
-       r"(?:bring|brought|bringing|carrying|carried|had|has|with|showed|shows)\s+"
-       r"(?:(?:a|his|her|their|my|a\s+\w+|(?:his|her|their|my)\s+\w+)\s+)?"
-       r"(?:knife|knives|gun|blade|machete|weapon|shank)|"
+       r"(?:bring|bringin'?|brought|bringing|carrying|carried|had|has|with|showed|shows)\s+"
+       r"(?:(?:a|his|her|their|my|a\s+" + _TOY + r"\w+|(?:his|her|their|my)\s+" + _TOY
+       + r"\w+(?:'s)?)\s+)?(?:knife|knives|gun|blade|machete|weapon|shank)|"
        r"(?:got|have|has|had|carrying|keeps?|kept)\s+(?:a|my|his|her)\s+(?:\w+\s+)?(?:blade|knife|"
        r"shank|machete)\s+(?:in|on)\s+(?:my|his|her|their|the)\s+(?:bag|pocket|locker|blazer|coat|"
        r"waistband|car|boot)|(?:cans?|jerry\s?cans?|bottles?)\s+of\s+petrol|"
@@ -144,7 +149,10 @@ RULES: tuple[Rule, ...] = (
        r"(?:pic|pics|photo|picture|snap|story|video)\s+of\s+(?:a|his|her|their|the)\s+(?:\w+\s+)?"
        r"(?:knife|blade|gun|machete)|"
        r"(?:bring|brought|bringing|carrying|with|got)\s+(?:(?:a|his|her|my|their)\s+)?"
-       r"(?:\w+\s+)?(?:hammer|knuckle[\s-]?dusters?|axe|crowbar|acid)|"
+       r"(?:" + _TOY + r"\w+\s+)?(?:hammer|knuckle[\s-]?dusters?|axe|crowbar|acid)|"
+       # Set alight: "imagine if someone torched the St Aidans science block".
+       r"torch(?:ed|es|ing)?\s+(?:that\s+|the\s+)?(?:\w+\s+){0,3}?(?:school|academy|place|"
+       r"block|building|staff\s?room|classrooms?|hall)\b|"
        r"(?:coming|came|turn(?:ing)? up)\s+with\s+['\"‘“]?(?:tools|weapons|blades)|"
        # ("both sides bringing tools" to a fight; not "bring tools and gloves" to a garden day.)
        r"(?:sides|they'?re|they\s+are|he'?s|she'?s|someone'?s|everyone'?s|i'?m|im|we'?re)\s+"
@@ -269,8 +277,8 @@ RULES: tuple[Rule, ...] = (
        r"(?:mates|friends))\s+(?:that\s+)?(?:we|about\s+us|about\s+me)\b|"
        r"(?:don'?t|dont|do not)\s+worry\s+about\s+(?:your|ur|his|her)\s+(?:mum|mam|mom|dad|"
        r"parents|family)\s+(?:seeing|finding|knowing|reading)|"
-       r"(?:don'?t|do not|never|not to)\s+tell\s+(?:your|his|her|their)\s+(?:mum|mam|mom|dad|"
-       r"parents|mummy|daddy|family|carers?)|"
+       r"(?:don'?t|dont|do not|never|not to)\s+tell\s+(?:your|ur|his|her|their)\s+(?:mum|mam|"
+       r"mom|dad|parents|mummy|daddy|family|carers?)|"
        r"(?:best|better|easier)\s+(?:if\s+)?(?:your\s+|his\s+|her\s+|their\s+)?(?:mum|mam|mom|"
        r"dad|parents|family)\s+(?:doesn'?t|don'?t|does not|do not|never|didn'?t)\s+(?:know|"
        r"find out|hear)|"
@@ -280,6 +288,28 @@ RULES: tuple[Rule, ...] = (
        r"a (?:new )?(?:phone|mobile)|phone credit|top[\s-]?ups?|money|cash|robux|v[\s-]?bucks|"
        r"vapes?|a vape|(?:his|her|their) (?:phone |mobile )?number|sweets|chips|energy drinks|"
        r"alcohol|booze|cigarettes|fags|drinks|takeaways?)|"
+       # Secrecy from parents, and exploitation: "you get in trouble if you tell", "I
+       # shouldn't tell my mum", "running a bag" (county lines).
+       r"(?:get|gets|getting|be)\s+in\s+trouble\s+if\s+(?:you|u|she|he|they|i)\s+tells?|"
+       r"(?:shouldn'?t|shouldnt|mustn'?t|mustnt|not\s+allowed\s+to)\s+tell\s+(?:my|your|ur|his|"
+       r"her)\s+(?:mum|mam|mom|dad|parents|nan|family)|"
+       r"running\s+a\s+bag|(?:take|took|taking|carry|carrying)\s+a\s+bag\s+to\s+\w+\s+for\s+£?\d+|"
+       r"county\s+lines\s+(?:recruit\w*|gangs?|dealers?|lads)|recruit\w*\s+(?:\w+\s+){0,3}?"
+       r"(?:for|into)\s+county\s+lines|"
+       # A phone from someone else: "a second phone I didn't buy her".
+       r"(?:second|secret|new|another)\s+(?:phone|mobile)\s+(?:[\w']+\s+){0,8}?(?:that\s+)?"
+       r"(?:i|we)\s+(?:didn'?t|"
+       r"did\s+not|never)\s+(?:buy|get|give)|"
+       # An adult's own channel handed to children: "gave our whole class his discord".
+       r"(?:gave|given|giving|gives|handed|sent|shared)\s+(?:him|her|them|us|" + _KID + r"|"
+       r"(?:our|the|my|his|her)\s+(?:whole\s+)?(?:class|form|team|year\s*\d+|yr\s*\d+))\s+"
+       r"(?:his|her)\s+(?:own\s+|personal\s+|private\s+)?(?:discord|snap(?:chat)?|insta\w*|"
+       r"whatsapp|tiktok|personal\s+(?:mobile|phone|number|email))|"
+       # A member of staff in a relationship with a pupil now: "has been 'seeing' a sixth former".
+       r"(?:teachers?|tutor|coach|sir|miss|(?:mr|mrs|ms)\.?\s+\w+)\s+(?:\w+\s+){0,2}?"
+       r"(?:has|have|'s|is|are)\s+(?:been\s+)?['\"‘“]?(?:seeing|dating|sleeping\s+with|shagging|"
+       r"going\s+out\s+with)['\"’”]?\s+(?:a|an|one\s+of\s+(?:his|her|the))\s+(?:\w+\s+)?"
+       r"(?:sixth[\s-]?formers?|pupils?|(?:year|yr)\s*(?:9|1[0-3])s?)|"
        r"(?:asked|asking|asks|wants?|wanted)\s+(?:him|her|them|" + _KID + r")\s+"
        r"(?:for|to send)\s+(?:(?:his|her|their)\s+)?(?:photos?|pictures?|pics|selfies|"
        r"(?:home\s+)?address|(?:phone )?number|snap(?:chat)?|insta\w*)|"
@@ -353,6 +383,14 @@ RULES: tuple[Rule, ...] = (
        "physical harm to a child"),
     # A child afraid of going home or of a parent or carer: a disclosure, acted on today.
     _r("home", "safeguarding", 0.85, "urgent",
+       # Neglect as a child or a carer tells it: "home alone again til midnight", "no breakfast
+       # three mornings this week", "not seen a meal in days".
+       r"home\s+alone\s+(?:again\s+)?(?:til|till|until|all)\b|"
+       r"(?:no|nae|without)\s+breakfast\s+(?:\w+\s+){0,2}?(?:mornings|mornins|days)|"
+       r"(?:not|never)\s+(?:seen|had)\s+a\s+(?:proper\s+|hot\s+)?meal\s+(?:in|for)\s+days|"
+       # A child who will not go home tonight ("not going back there tonight").
+       r"(?:i'?m|im|i am|she'?s|he'?s|shes|hes)\s+not\s+going\s+(?:back\s+)?(?:there|home)\s+"
+       r"tonight|not\s+going\s+back\s+there\s+tonight|"
        r"(?:scared|afraid|frightened|terrified|petrified|too scared|frightened)\s+(?:to\s+go|"
        r"of\s+going|to\s+be)\s+(?:back\s+)?home|"
        r"(?:scared|afraid|frightened|terrified|petrified)\s+of\s+(?:his|her|their)\s+(?:dad|mum|"
@@ -471,6 +509,9 @@ RULES: tuple[Rule, ...] = (
        r"her|their)\s+(?:food|lunch|dinner money|packed lunch|lunch money|lunchbox)",
        "bullying or harassment"),
     _r("safety", "safeguarding", 0.65, "high",
+       # Pupils hurt by what they took: "taken to hospital after using a vape".
+       r"(?:taken|rushed)\s+to\s+hospital\s+(?:\w+\s+){0,3}?after\s+(?:using|taking|smoking|vaping|drinking|"
+       r"eating|a\s+vape|being\s+(?:stabbed|attacked|assaulted|beaten|hit))|"
        r"unsafe|not safe|left (?:alone|unsupervised|outside|on their own)|unsupervised|"
        r"(?:was|were)\s+there\s+on\s+(?:his|her|their)\s+own|"
        r"(?:left|waiting|stood|standing|sat)\s+(?:\w+\s+){0,4}?(?:on (?:his|her|their) own|"
@@ -744,8 +785,14 @@ RULES: tuple[Rule, ...] = (
        "escalating complaint"),
     _r("complaint", "parental_complaint", 0.55, "normal",
        r"complain(?:t|ts|ed|ing)?|unacceptable|unhappy|disappointed|disappointing|fed up|furious|"
-       # ("angry", not a step-dad who "gets angry": what somebody does, not the parent's mood)
-       r"livid|(?<!gets )(?<!got )(?<!get )angry|annoyed|let down|ridiculous|not on|"
+       # (The writer angry, not a step-dad who "gets angry", a mum "angry" at home, or "angry
+       # at myself": what somebody does, not the parent's mood about the school.)
+       r"livid|(?:i'?m|im|i am|we'?re|we are|so|really|very|absolutely|bloody|proper|"
+       r"seriously)\s+angry(?!\s+(?:at|with)\s+(?:myself|ourselves))|annoyed|let down|"
+       r"ridiculous|"
+       # "That's not on", not "for anyone not on the app" (but "not on the list" to collect).
+       r"not on(?!\s+(?:(?:the|a|an|my|our|his|her|their|your|this|that)\s+(?!list|system|"
+       r"register|collection)|it\b|me\b|us\b|him\b|them\b|socials\b|school\b))|"
        r"not ok(?:ay)?|too (?:much|strict|harsh)|"
        r"waste of time|fobbed off|fob[\s-]?offs?|had enough|sick (?:and tired )?of|fuming|"
        r"outrageous|out of order|beyond a joke|pointless|get a grip|sort it out|"
@@ -761,13 +808,16 @@ RULES: tuple[Rule, ...] = (
        "complaint"),
     # Weak on their own: how parents sound when something has gone wrong, again.
     _r("complaint_cue", "parental_complaint", 0.35, None,
-       r"again|seriously|come on|why (?:does|do|did|is|are|has|have|can'?t|won'?t)|"
+       r"seriously|come on|why (?:does|do|did|is|are|has|have|can'?t|won'?t)|"
        r"(?:no|short|two days'?|20 minutes'?) notice|without (?:telling|asking|notice|warning)|"
        r"nobody told|no one told|not told|still (?:hasn'?t|haven'?t|not|no)|"
        r"(?:has|have) to (?:buy|pay)|can'?t afford|priorities|refus(?:ed|ing|es)|cancel(?:l?ed|s)|"
        r"(?:isn'?t|not) fair|unfair|(?:can'?t|cannot) keep up|please (?:stop|listen)|"
        r"(?:didn'?t|doesn'?t|don'?t) even|kids will be kids|wrong (?:paper|day|date|uniform)|"
-       r"dangerous|no one listens|lost (?:my|his|her|our|the)|never (?:replies|answers|responds)|"
+       # (Lost property, not a bereavement: "lost her grandad in May".)
+       r"dangerous|no one listens|lost (?:my|his|her|our|the)(?!\s+(?:grandad|grandma|grandpa|"
+       r"nan|nana|nanna|granny|mum|dad|mother|father|brother|sister|husband|wife|partner|dog|cat|"
+       r"baby|temper|voice|mind|way)\b)|never (?:replies|answers|responds)|"
        r"mad|bonkers|daft|absurd|bit steep|rip[\s-]?off|racket|skint|cost of living|scrapped|"
        r"(?:nobody|no one) thought to|not the way|copy and paste|where'?s (?:his|her|the|my)|"
        r"keeps? (?:keeping|giving|sending|losing|forgetting|changing|putting|being)|"
@@ -778,7 +828,7 @@ RULES: tuple[Rule, ...] = (
        # (Not the school's calls to the parent: "Miss Adeyemi rang us twice over the summer".)
        r"(?!us |me )(?:\w+ ){0,3}?"
        r"(?:twice|three times|\w+ times|again)|(?:since|in) (?:september|october|november|"
-       r"january|february|easter|christmas|reception)|every single|yet again|getting silly|"
+       r"january|february|easter|christmas)|every single|yet again|getting silly|"
        r"no warning|(?:the )?night before|last minute|same \w+ every|"
        r"£\s?\d+(?:\.\d\d)?\s+(?:each|for (?:a|an|one|that|the)|per|a (?:term|week|day|go))|"
        # Praise with a but: "shame about the supply teachers", "less lovely: £5 tickets".
@@ -797,7 +847,7 @@ RULES: tuple[Rule, ...] = (
        # Both ways of chasing, a star taken off, and the disclaimer before a complaint.
        r"(?:emailed|rung|rang|called|phoned|messaged)\s+and\s+(?:emailed|rung|rang|called|phoned|"
        r"messaged)|minus\s+(?:one|a|an|two|\d)\s+stars?|not\s+having\s+a\s+go|"
-       r"parents\s+deserve|take\s+it\s+down",
+       r"parents\s+deserve",
        "complaint cue"),
     _r("unanswered", "parental_complaint", 0.55, "normal",
        r"not (?:good enough|acceptable|happy|impressed|right)|"
@@ -845,7 +895,11 @@ RULES: tuple[Rule, ...] = (
        r"behaviour points?|exclu(?:ded|sion)|uniform|blazers?|skirts?|jumpers?|pe kit|"
        r"homework|projects?|reading books?|spellings|dinners?|lunch(?:es|times?)?|canteen|"
        r"portions|menu|trips?|residential|refund|deposit|letters?|emails?|newsletters?|"
-       r"parents'? evening|reports?|timetable|term dates|office|phone policy|parking|"
+       # A child's report home, not an Ofsted report (the inspectors' verdict).
+       r"parents'? evening|(?:school|end[\s-]of[\s-](?:year|term)|annual|written|his|her|their|"
+       r"my|our|the|a|child'?s|interim)\s+reports?|reports?\s+(?:home|cards?|came|come|says?|"
+       r"said)|timetable|term dates|office|"
+       r"phone policy|parking|"
        r"breakfast club|after[\s-]school club|supply teachers?|communication|rules?|policy",
        "complaint topic"),
     _r("parent_voice", "parental_complaint", 0.3, None,
@@ -906,6 +960,11 @@ _TAUGHT = (
 # Figures of speech that look like threats or harm and are not ("killer results").
 HYPERBOLE = _pair(
     _B.format(
+        # Alarming words used harmlessly: a song ("Nobody's gonna hurt you, baby"), uniform
+        # outgrown ("won't need them after Friday when the new ones arrive").
+        r"(?:nobody|no\s?one)(?:'s|s|\s+is)\s+(?:gonna|going\s+to)\s+hurt\s+(?:you|u)|"
+        r"(?:won'?t|wont|will\s+not)\s+need\s+(?:it|them)\s+after\s+\w+\s+(?:when|as|because|"
+        r"cos|once)|"
         r"kill(?:ing)? (?:for|whoever|time|it|me|us|the mood|two birds)|killer|killing it|"
         r"killing me|to die for|dying (?:to|of|for)|died laughing|bored to death|"
         r"scared to death|murder a|could murder|bombed|da bomb|the bomb|shoot me now|"
@@ -1023,6 +1082,8 @@ HYPERBOLE = _pair(
 _SARCASTIC_PRAISE = _B.format(
     r"yeah,? right|oh (?:great|brilliant|fantastic|wonderful|lovely|good|joy)|"
     r"thanks for nothing|surprise,? surprise|slow clap|"
+    # Thanks for short notice: "really appreciate the notice" (at 9pm the night before).
+    r"(?:really|so|do)\s+appreciate\s+the\s+(?:timing|notice|warning|heads[\s-]?up)|"
     r"(?:well done|great job|good job|brilliant|fantastic|thanks|nice one|bravo)\W+"
     r"(?:\w+\W+){0,6}?(?:for |on )?(?:losing|ignoring|cancell?ing|forgetting|wasting|ruining|"
     r"failing|messing up|another)"
@@ -1046,7 +1107,14 @@ WORK_TALK = re.compile(
         r"kids?|job|class|marking|homework|spelling test|head of year|deputy head|"
         r"year \d{1,2}s|slt|governors?|sats|pta|reminder|squad|team|assembly|trip|fair|"
         r"school|ofsted|office|inset|term|mums?|dads?|worksheets?|readers?|reading|phonics|"
-        r"nativity|sports day|fixture|match|training|tutor group|form|clipboard|report cards?"
+        r"nativity|sports day|fixture|match|training|tutor group|form|clipboard|report cards?|"
+        # School life as staff write it: year groups and teams, events, SEN and safeguarding
+        # work, and a reply to someone by name or handle ("Mrs Dean, as I've explained").
+        r"y\d{1,2}|yr\s?\d{1,2}|under\s?1\d+s|u1\ds|cross[\s-]country|netball|rounders|"
+        r"tag rugby|open (?:evening|morning|day)|coffee morning|send|sen|senco|ehcp|dsl|"
+        r"referrals?|disclosure|child|families|leadership|reports?|residential|staff\s?room|"
+        r"bake sale|harvest|disco|leavers|golden time|behaviour policy|coursework|recruiting|"
+        r"(?:mrs|mr|ms|miss)\s+\w+,|hi\s+\w+,|@\w+"
     ),
     re.I,
 )
@@ -1125,7 +1193,8 @@ CHILDREN = re.compile(
 )
 # A laugh or "only joking" beside a threat; and words that say the writer means it.
 JEST = re.compile(
-    r"(?<![\w'])(?:lol+|lmf?ao|rofl|jk|haha\w*|only joking|just joking|joking|kidding)(?!\w)|"
+    r"(?<![\w'])(?:lol+|lmf?ao|rofl|jk|haha\w*|only joking|just joking|joking|kidding|"
+    r"no,?\s+not\s+really)(?!\w)|"
     r"😂|🤣|😆|😅|😜|🙈",
     re.I,
 )
