@@ -216,7 +216,10 @@ def run_forever(cfg: Config, config_path: Path) -> int:
     scheduler.start()
     for job in scheduler.get_jobs():
         log.info("scheduled %-28s next %s", job.name, job.next_run_time)
-    stop.wait()
+    # Wake each second rather than block in one wait: the signal handler then runs within a
+    # second whatever the main thread was blocked in.
+    while not stop.wait(1.0):
+        pass
     scheduler.shutdown(wait=False)
     runner.stop()
     log.info("stopped")
