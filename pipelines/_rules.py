@@ -81,14 +81,14 @@ _TARGET = (
 )
 
 # What is "blown up" when it is not a building: a group chat flooded, a phone ringing hot.
+_NOT_A_PLACE = (
+    r"(?:gc|group\s*chat|chat|insta\w*|twitter|tiktok|feeds?|comments|notifications|dms|page|"
+    r"account|phones?)\b"
+)
 # Toys and props, not weapons: "came home with a cardboard axe", "had a water gun".
 _TOY = (
     r"(?!(?:toy|cardboard|plastic|foam|paper|pretend|inflatable|rubber|nerf|water|glue|lego|"
     r"play|butter|bubble|spud|wooden)\b)"
-)
-_NOT_A_PLACE = (
-    r"(?:gc|group\s*chat|chat|insta\w*|twitter|tiktok|feeds?|comments|notifications|dms|page|"
-    r"account|phones?)\b"
 )
 
 # fmt: off
@@ -298,8 +298,7 @@ RULES: tuple[Rule, ...] = (
        r"(?:for|into)\s+county\s+lines|"
        # A phone from someone else: "a second phone I didn't buy her".
        r"(?:second|secret|new|another)\s+(?:phone|mobile)\s+(?:[\w']+\s+){0,8}?(?:that\s+)?"
-       r"(?:i|we)\s+(?:didn'?t|"
-       r"did\s+not|never)\s+(?:buy|get|give)|"
+       r"(?:i|we)\s+(?:didn'?t|did\s+not|never)\s+(?:buy|get|give)|"
        # An adult's own channel handed to children: "gave our whole class his discord".
        r"(?:gave|given|giving|gives|handed|sent|shared)\s+(?:him|her|them|us|" + _KID + r"|"
        r"(?:our|the|my|his|her)\s+(?:whole\s+)?(?:class|form|team|year\s*\d+|yr\s*\d+))\s+"
@@ -510,8 +509,8 @@ RULES: tuple[Rule, ...] = (
        "bullying or harassment"),
     _r("safety", "safeguarding", 0.65, "high",
        # Pupils hurt by what they took: "taken to hospital after using a vape".
-       r"(?:taken|rushed)\s+to\s+hospital\s+(?:\w+\s+){0,3}?after\s+(?:using|taking|smoking|vaping|drinking|"
-       r"eating|a\s+vape|being\s+(?:stabbed|attacked|assaulted|beaten|hit))|"
+       r"(?:taken|rushed)\s+to\s+hospital\s+(?:\w+\s+){0,3}?after\s+(?:using|taking|smoking|"
+       r"vaping|drinking|eating|a\s+vape|being\s+(?:stabbed|attacked|assaulted|beaten|hit))|"
        r"unsafe|not safe|left (?:alone|unsupervised|outside|on their own)|unsupervised|"
        r"(?:was|were)\s+there\s+on\s+(?:his|her|their)\s+own|"
        r"(?:left|waiting|stood|standing|sat)\s+(?:\w+\s+){0,4}?(?:on (?:his|her|their) own|"
@@ -898,8 +897,7 @@ RULES: tuple[Rule, ...] = (
        # A child's report home, not an Ofsted report (the inspectors' verdict).
        r"parents'? evening|(?:school|end[\s-]of[\s-](?:year|term)|annual|written|his|her|their|"
        r"my|our|the|a|child'?s|interim)\s+reports?|reports?\s+(?:home|cards?|came|come|says?|"
-       r"said)|timetable|term dates|office|"
-       r"phone policy|parking|"
+       r"said)|timetable|term dates|office|phone policy|parking|"
        r"breakfast club|after[\s-]school club|supply teachers?|communication|rules?|policy",
        "complaint topic"),
     _r("parent_voice", "parental_complaint", 0.3, None,
