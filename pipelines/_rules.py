@@ -72,6 +72,11 @@ _KID = (
     r"girl|lad|lass|pupil|student|grandson|granddaughter|niece|nephew|stepson|stepdaughter)s?|"
     r"my\s+\d+\s*(?:yo|y/o|yr old|year old)"
 )
+_RELATIVE = (
+    r"(?:my|our|his|her)\s+(?:little\s+|big\s+|younger\s+|older\s+)?(?:brother|sister|stepson|"
+    r"stepdaughter|nephew|niece|grandson|granddaughter|cousin)|(?:my|our)\s+\d+\s*(?:yo|y/o|"
+    r"yr old|year old)"
+)
 _HER = r"her(?=\s*(?:[.,!?;:)]|$|(?:and|but|so|anywhere|at|in|on|after|since|until|when)\b))"
 _TARGET = (
     r"(?:you|him|her|them|everyone|everybody|someone|somebody|people|that\s+\w+|this\s+\w+|"
@@ -210,6 +215,8 @@ RULES: tuple[Rule, ...] = (
        r"(?:don'?t|do not|dont|doesn'?t|does not|can'?t|cant)\s+(?:really\s+|even\s+)?see\s+the\s+"
        r"point\s+(?:any\s?more|(?:in|of)\s+(?:living|going on|anything|being here|life))|"
        r"end it all|no\s+point\s+(?:him|her|me|them)\s+being\s+here|"
+       r"(?:sleep|go\s+to\s+sleep)\s+and\s+(?:not|never)\s+wake\s+up|better\s+off\s+(?:not|never)\s+"
+       r"waking\s+up|(?:didn'?t|didnt|did not|never)\s+wake\s+up\s+(?:tomorrow|one\s+day|again)|"
        r"(?:given|giving|gave)\s+away\s+(?:all\s+)?(?:his|her|their|my)\s+(?:\w+\s+){0,3}?(?:things|"
        r"stuff|games|xbox|clothes|belongings|toys)|"
        r"(?:better off|happier)\s+(?:\w+\s+)?(?:without me|if i (?:just )?(?:disappeared|"
@@ -340,12 +347,17 @@ RULES: tuple[Rule, ...] = (
        r"(?:messag(?:ed|ing)|dm'?(?:ed|ing|s)|snapchat(?:ted|ting)?|texting|texted|"
        r"add(?:ed|ing)|befriend(?:ed|ing))\s+(?:" + _MY_CHILD + r"|(?:year \d+ )?(?:girls|boys|"
        r"pupils|kids)|one of (?:my|the|his|her) pupils)(?:\s+on\s+\w+)?|"
+       # ... told of a brother, a niece, "my 13 year old" (added: only on an app, since a
+       # child is added to a list or a rota too).
+       r"(?:messag(?:ed|ing|es)|dm'?(?:ed|ing|s)|snapchat(?:ted|ting)?)\s+(?:" + _RELATIVE + r")|"
+       r"(?:add(?:ed|ing|s)|befriend(?:ed|ing))\s+(?:" + _RELATIVE + r")\s+(?:\(\w+\)\s+)?on\s+"
+       r"(?:snap\w*|insta\w*|tiktok|roblox|fortnite|discord|minecraft|xbox|whatsapp)|"
        # ("DM me if found", of a lost book bag, asks for the bag.)
        r"(?:add|message|dm|text|snap|whatsapp)\s+me\s+(?:on\s+\w+\s+)?(?:if|when|over)"
        r"(?!\s+(?:found|seen|you\s+(?:find|found|see|saw|spot|have)|any\s?(?:one|body)\s+"
        r"(?:finds?|found|has|have|knows?|sees?|saw|spots?)))|"
        r"(?:follow|add)\s+me\s+on\s+(?:insta\w*|snap\w*|tiktok|whatsapp|discord)|"
-       r"(?:my\s+)?dms\s+(?:are\s+)?(?:always\s+)?open|"
+       r"my\s+(?:\w+\s+)?dms\s+(?:are\s+)?(?:always\s+)?open|dms\s+(?:are\s+)?always\s+open|"
        r"(?:message|text|send|dm|snap|whatsapp)\s+me\s+(?:your|privately)|"
        r"(?:personal|private)\s+(?:group\s+chat|snap\w*|insta\w*|whatsapp)|"
        r"(?:lift|lifts)\s+home|personal (?:phone|number|mobile)|"
@@ -482,6 +494,10 @@ RULES: tuple[Rule, ...] = (
        r"watch your back|rate (?:the )?(?:girls|year)|called names|name[\s-]?calling|"
        r"pushed (?:over|about|around)|picked on|torment(?:ed|ing|s)?|"
        r"kicked (?:him|her) out of the group|"
+       r"(?:account|page)\s+(?:\w+\s+)?(?:mocking|making\s+fun\s+of|taking\s+the\s+piss\s+out\s+of|"
+       r"slagging)\s+(?:a|this|that|my|our)\s+(?:\w+\s+){0,2}?(?:girl|boy|kid|pupil|child|son|daughter)|"
+       r"(?:edited|photoshopped|doctored)\s+(?:photos?|pics?|pictures?|images?|videos?)\s+of\s+"
+       r"(?:her|him|them|my|our|a)\b|"
        r"(?:eats?|eating|ate|has|having)\s+(?:her|his|their|my)\s+lunch\s+in\s+the\s+(?:toilets?|loos?)|"
        # A child's humiliation passed round: "send it to her bf", "everyone screenshot this".
        r"(?:send|share|forward|post|spread)\s+(?:it|this|that|them)\s+(?:to|in|round|around)\s+"
@@ -520,8 +536,10 @@ RULES: tuple[Rule, ...] = (
        + r"|(?:my|our|a)\s+(?:year|yr|y)\s?\d+)\s+"
        r"(?:\w+\s+){0,2}?(?:walk|go|leave|wander)\s+(?:home\s+|out\s+(?:of\s+)?(?:the\s+)?(?:gates?|"
        r"school|building)\s+)?(?:alone|on (?:his|her|their) own|by (?:him|her|them)"
-       r"sel(?:f|ves))|(?:walked|got|wandered)\s+out\s+of\s+(?:the\s+)?(?:school|gates?|"
-       r"building|playground)|not (?:picked|collected) up|nobody (?:came|checked|was watching)|"
+       r"sel(?:f|ves))|(?:let|lets|letting|allowed)\s+(?:him|her|them|" + _KID + r")\s+"
+       r"(?:\w+\s+){0,2}?wander\s+off|"
+       r"(?:walked|got|wandered)\s+out\s+of\s+(?:the\s+)?(?:school|gates?|building|playground)|"
+       r"not (?:picked|collected) up|nobody (?:came|checked|was watching)|"
        r"(?:walk|walks|walking)\s+out\s+of\s+(?:the\s+)?(?:school|gates?|building|playground)|"
        r"(?:walked|walks|wandered|ran|run|runs)\s+(?:out|off)\s+(?:\w+\s+){0,3}?(?:at|during|"
        r"after)\s+(?:break|lunch|registration|playtime)|with no (?:adults?|grown[\s-]?ups?|"
@@ -569,6 +587,8 @@ RULES: tuple[Rule, ...] = (
        r"(?:posted|shared|uploaded|filmed)\s+(?:photos?|pictures?|pics|videos?)\s+of\s+"
        r"(?:the\s+|our\s+|my\s+)?(?:children|kids|pupils|students|(?:\w+\s+){0,2}class|"
        + _CHILD + ")|filmed (?:my|our|a|the) \\w+|"
+       r"(?:pic|pics|photo|photos|picture|pictures|vid|vids|video|videos|clip)\s+of\s+(?:that|this)\s+"
+       r"(?:yr|year|y)\s?\d+\s+(?:kid|girl|boy|lad)|"
        r"(?:faces?|names?)\s+(?:\w+\s+){0,2}(?:visible|shown|showing|in the caption)|"
        r"(?:photos?|pictures?|pics|videos?|images?|selfies)\s+(?:\w+\s+){0,6}?(?:without "
        r"(?:our |my |any |parents'? |their )?(?:consent|permission)|(?:after|when|though|but) "
@@ -855,6 +875,7 @@ RULES: tuple[Rule, ...] = (
        r"nobody (?:has\s+)?(?:replied|responded|got back|called back|answered|answers|listens)|"
        r"(?:no|zero) (?:reply|response|answer|refund)|still waiting|heard nothing|"
        r"still no (?:reply|word|answer|response)|nothing back|won'?t answer|"
+       r"haven'?t heard a (?:thing|word|peep)|not a (?:single )?word back|nothing since|"
        r"(?:not even|no|without (?:an?|any))\s+(?:an?\s+)?acknowledge?ment|"
        r"how is (?:this|that|it) (?:ok|okay|acceptable|allowed)|"
        r"ignored|ignoring (?:my|our|us|parents)|why (?:does|do|did|has|have|is|are) (?:no one|"
@@ -963,6 +984,15 @@ HYPERBOLE = _pair(
         r"(?:nobody|no\s?one)(?:'s|s|\s+is)\s+(?:gonna|going\s+to)\s+hurt\s+(?:you|u)|"
         r"(?:won'?t|wont|will\s+not)\s+need\s+(?:it|them)\s+after\s+\w+\s+(?:when|as|because|"
         r"cos|once)|"
+        # A lift home given in kindness and thanked for ("thank you to the mum who gave my
+        # Alfie a lift home"); photos shown with consent; a pupil calling a teacher "sir"; a
+        # child sat alone in school as the SEN support a parent complains of.
+        r"(?:thanks|thank\s+you)\s[^.!?\n]{0,80}?lifts?\s+home|"
+        r"(?:photos?|pictures?|pics|videos?)\s+of\s+(?:\w+\s+){0,3}?(?:whose|where)\s+(?:\w+\s+){0,3}?"
+        r"(?:consent|permission)|"
+        r"call(?:ed|ing|s)?\s+(?:him|her|them|me)\s+['\"‘“](?:sir|miss)['\"’”]|"
+        r"sat\s+on\s+(?:his|her|their)\s+own\s+in\s+(?:the\s+)?(?:corridor|library|classroom|hall|"
+        r"office|canteen|isolation)|"
         r"kill(?:ing)? (?:for|whoever|time|it|me|us|the mood|two birds)|killer|killing it|"
         r"killing me|to die for|dying (?:to|of|for)|died laughing|bored to death|"
         r"scared to death|murder a|could murder|bombed|da bomb|the bomb|shoot me now|"
@@ -1136,6 +1166,7 @@ ADULT_BULLIED = re.compile(
     r"bull(?:y|ies|ied|ying)\s+(?:the\s+|other\s+|its\s+|their\s+)?(?:staff|teachers|"
     r"colleagues|parents|adults|mums|dads|governors|the\s+office)\b|"
     r"(?:workplace|staff(?:room)?|management)\s+bullying|"
+    r"(?:liar|lying)\s+(?:and\s+)?(?:a\s+)?bull(?:y|ies)\b|bull(?:y|ies)\s+and\s+(?:a\s+)?liars?\b|"
     r"(?:staff|teachers|colleagues)\s+(?:\w+\s+)?(?:get|got|are|were|being)\s+bullied|"
     # ... or said of the school at large, in a review: "Bullying is rife. AVOID."
     r"bullying\s+(?:is\s+)?(?:everywhere|rife|rampant|endemic)|(?:rife|riddled)\s+with\s+bullying",
@@ -1178,11 +1209,15 @@ _INITIALLED = (
     r"(?!(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|St|Cllr|The|Year|Yr|Team|Class|Key|Stage|Plan|Type|Grade|"
     r"Level|Part|Page|Unit|Block|Room|Form|Set|Group|Vitamin|Millbrook|Aidans?|Stroud|"
     r"Gloucester|Nailsworth|Cainscross)\b)"
-    r"[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\s(?!I\b)[A-Z](?:-[A-Z])?\.?(?![\w'’])(?!\s+of\b)"
+    r"[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)? (?!I\b)[A-Z](?:-[A-Z])?\.?(?![\w'’])(?!\s+of\b)"
+)
+# ... or by first name and form group ("Tyler in 7R", "Lacey from 9R").
+_IN_FORM = (
+    r"(?!(?:Some|Any|Every|No)(?:one|body)\b)[A-Z][a-z]{2,} (?:in|from) \d{1,2}[A-Z]{1,2}(?![\w'’])"
 )
 NAME_LIST = re.compile(
     rf"(?<![\w'])(?:{_FULL_NAME}(?:\s*(?:\([^)]{{0,40}}\))?\s*(?:,|&|\band\b)\s*{_FULL_NAME}){{2,}}|"
-    rf"{_INITIALLED})"
+    rf"{_INITIALLED}|{_IN_FORM})"
 )
 CHILDREN = re.compile(
     r"(?<!\w)(?:year\s?\d{1,2}s?|y\d{1,2}s?|pupils|children|kids|lads|girls|boys|squad|team|"

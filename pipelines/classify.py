@@ -542,7 +542,12 @@ class Classifier:
                         notes.append(f"a sign-off, not praise: {said!r}")
                         continue
                     if eye_roll is None:
-                        eye_roll = len(s) <= SHORT_POST and EYE_ROLL.search(text) is not None
+                        # "Only gripe is the crisp packets 🙄": the eye-roll is at the gripe.
+                        eye_roll = (
+                            len(s) <= SHORT_POST
+                            and EYE_ROLL.search(text) is not None
+                            and _ONE_GRIPE.search(text) is None
+                        )
                     if sent not in sarcastic:
                         sarcastic[sent] = eye_roll or (
                             SARCASM[pick].search(text, *sentences[sent]) is not None
@@ -778,6 +783,9 @@ _SAID = re.compile(
 )
 
 
+_ONE_GRIPE = re.compile(
+    r"only\s+(?:real\s+)?(?:gripe|complaint|niggle|moan|downside|criticism)", re.I
+)
 _BUT = re.compile(r"(?<![A-Za-z])BUT(?![A-Za-z])")
 
 
