@@ -884,6 +884,14 @@ RULES: tuple[Rule, ...] = (
     # The school failing to act on what happened ("School did nothing", "nobody has rung us",
     # "the teachers laugh it off"): what turns a parent's report of harm into a complaint too.
     _r("school_failed", "parental_complaint", 0.5, "normal",
+       # The school's brush-off, quoted: "they said they'd 'look into it'", "Miss says it's
+       # 'outside school hours'", "told me it was 'banter'".
+       r"(?:said|says|say|told\s+(?:me|us))\s+(?:that\s+)?(?:they'?(?:re|d|ll)\s+|they\s+(?:will|would)\s+"
+       r"|it'?s\s+|it\s+was\s+|(?:she|he)(?:'s|'d)\s+)?['\"‘“]?(?:looking\s+into\s+it|look\s+into\s+it|"
+       r"monitor|keep(?:ing)?\s+an\s+eye|working\s+on|outside\s+(?:of\s+)?school|not\s+(?:their|our)\s+"
+       r"problem|banter|just\s+(?:kids|boys|a\s+game|friendship))|"
+       r"(?:outside\s+(?:of\s+)?school(?:\s+hours)?|not\s+(?:their|our)\s+problem|working\s+on\s+"
+       r"friendships)['\"’”]|"
        r"(?:school|they|staff|teachers?|head(?:teacher)?|office|principal|nobody|no one|noone)\s+"
        r"(?:has\s+|have\s+)?(?:did|done|do|does|doing)\s+(?:absolutely\s+)?nothing|"
        r"(?:school|they|staff|teachers?|head(?:teacher)?|office|principal)\s+(?:\w+\s+)?"
@@ -1215,9 +1223,15 @@ _INITIALLED = (
 _IN_FORM = (
     r"(?!(?:Some|Any|Every|No)(?:one|body)\b)[A-Z][a-z]{2,} (?:in|from) \d{1,2}[A-Z]{1,2}(?![\w'’])"
 )
+# ... or one child in full with a year group, form or age ("Alfie Brooks (Y5)", "Ruby Ellis
+# (3M)", "Amelia Hart, age 10").
+_WITH_YEAR = (
+    _FULL_NAME + r"\s*(?:\((?:[Yy](?:ear|r)?)\s?\d{1,2}\b|\(\d{1,2}[A-Z]{1,2}\)|,\s+aged?\s+"
+    r"(?:[3-9]|1[0-8])\b)"
+)
 NAME_LIST = re.compile(
     rf"(?<![\w'])(?:{_FULL_NAME}(?:\s*(?:\([^)]{{0,40}}\))?\s*(?:,|&|\band\b)\s*{_FULL_NAME}){{2,}}|"
-    rf"{_INITIALLED}|{_IN_FORM})"
+    rf"{_INITIALLED}|{_IN_FORM}|{_WITH_YEAR})"
 )
 CHILDREN = re.compile(
     r"(?<!\w)(?:year\s?\d{1,2}s?|y\d{1,2}s?|pupils|children|kids|lads|girls|boys|squad|team|"
