@@ -180,16 +180,16 @@ def test_hyperbole_fixtures_are_never_urgent(analyser: Analyser) -> None:
 
 
 def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
-    """A guard against falling back, not the bar: on the blind held-out part (`t14a-` to
-    `t14h-`: 480 posts in eight voices: parents and carers, young people, the community and the
-    press, staff and posts about staff, the hard cases, a busy fortnight, complaints from parents
-    and others, grandparents and kinship, foster and young carers; each part written by someone
-    who had seen no rule or example) safeguarding was measured, classifier alone (posts
-    labelled relevant that the matcher finds, held mentions kept included), at recall 0.941
-    (112 of 119), precision 0.836; end to end (every post labelled relevant: a post the matcher
-    misses is a miss) at recall 0.933. Issue 4 asks for recall >= 0.95 at precision >= 0.8: not
-    met. The floors leave room for one post. A change that loses more fails; one that gains
-    should raise these floors."""
+    """A guard against falling back, not the bar: on the blind held-out part (`t15a-` to
+    `t15h-` and `t16a-` to `t16h-`: 957 posts in sixteen voices: parents and carers, young
+    people, the community and the press, staff and posts about staff, the hard cases, reviews,
+    complaints from parents and others, a busy term, grandparents and kinship, foster and young
+    carers; each part written by someone who had seen no rule or example) safeguarding was
+    measured, classifier alone (posts labelled relevant that the matcher finds, held mentions
+    kept included), at recall 0.935 (243 of 260), precision 0.856; end to end (every post
+    labelled relevant: a post the matcher misses is a miss) at recall 0.927. Issue 4 asks for
+    recall >= 0.95 at precision >= 0.8: not met. The floors leave room for one post. A change
+    that loses more fails; one that gains should raise these floors."""
     from pipelines.examples import SHIPPED_TEST, read_examples
     from pipelines.scoring import score
 
@@ -197,8 +197,8 @@ def test_shipped_test_part_holds_the_measured_safeguarding_figures() -> None:
     pairs = [(ex, a.analyse(ex.post())) for ex in read_examples(SHIPPED_TEST)]
     alone = score([(ex, an) for ex, an in pairs if ex.relevant and an.relevant])
     sg = alone.labels["safeguarding"]
-    assert sg.support >= 115
-    assert sg.recall >= 0.93 and sg.precision >= 0.82, (sg.recall, sg.precision)
+    assert sg.support >= 255
+    assert sg.recall >= 0.93 and sg.precision >= 0.85, (sg.recall, sg.precision)
     end_to_end = score([(ex, an) for ex, an in pairs if ex.relevant]).labels["safeguarding"]
     assert end_to_end.recall >= 0.92, end_to_end.recall
 
