@@ -385,6 +385,8 @@ class Classifier:
                 turn = body[but.start() : but.end() + 40].strip()
                 signals.append(Signal("parental_complaint", 0.35, None, "praise, then BUT", turn,
                                       "but_caps"))  # fmt: skip
+        if _DEBUNKED.search(body) is not None:
+            cues.add("debunked")
         if _LOST_FOUND.match(post.text) is not None:
             cues.add("lost_found")
             # "Message me if it's in your child's bag" asks about a cardigan, not a child.
@@ -638,6 +640,10 @@ class Classifier:
             urgent_evidence = sure = True
         if severity == "urgent" and not urgent_evidence:
             severity, why = "high", "the model said urgent; no alarming phrase near the mention"
+        if severity == "urgent" and "debunked" in ev.cues:
+            # "Panic over, it was the Lib Dem candidate": the writer says the alarm was false.
+            # The safeguarding lead still hears of it, but not as same-day action.
+            severity, why = "high", "told as a false alarm"
         capped = (
             why is None
             and severity == "high"
@@ -729,6 +735,12 @@ _WORD = re.compile(r"\w+(?:'\w+)?")
 # A thanks that closes the post and says nothing else ("... Name inside. Thanks!").
 # A lost-or-found notice ("LOST: navy book bag ... DM me if found"): the model learns that its
 # "DM me" and "found" are about the bag.
+# A false alarm told as one: "panic over", "turns out it was the clay pigeon shoot", "found safe".
+_DEBUNKED = re.compile(
+    r"(?<!\w)(?:panic over|false alarm|check before (?:you )?shar\w*|nothing sinister|"
+    r"turns? out (?:it was|it'?s|its|he was|she was|they were)|(?:home|found) safe)(?!\w)",
+    re.I,
+)
 _LOST_FOUND = re.compile(r"\W{0,3}(?:lost|found)\s*(?:[:!\-–]|property\b)", re.I)
 _SIGN_OFF = re.compile(
     r"(?:thanks|thank you|thank you (?:very much|so much)|thanks in advance|thank you in advance|"
