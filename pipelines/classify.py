@@ -732,15 +732,15 @@ def _scan_windows(s: str, fld: Field, mentions: Sequence[Mention]) -> list[tuple
 
 
 _WORD = re.compile(r"\w+(?:'\w+)?")
-# A thanks that closes the post and says nothing else ("... Name inside. Thanks!").
-# A lost-or-found notice ("LOST: navy book bag ... DM me if found"): the model learns that its
-# "DM me" and "found" are about the bag.
 # A false alarm told as one: "panic over", "turns out it was the clay pigeon shoot", "found safe".
 _DEBUNKED = re.compile(
     r"(?<!\w)(?:panic over|false alarm|check before (?:you )?shar\w*|nothing sinister|"
     r"turns? out (?:it was|it'?s|its|he was|she was|they were)|(?:home|found) safe)(?!\w)",
     re.I,
 )
+# A thanks that closes the post and says nothing else ("... Name inside. Thanks!").
+# A lost-or-found notice ("LOST: navy book bag ... DM me if found"): the model learns that its
+# "DM me" and "found" are about the bag.
 _LOST_FOUND = re.compile(r"\W{0,3}(?:lost|found)\s*(?:[:!\-–]|property\b)", re.I)
 _SIGN_OFF = re.compile(
     r"(?:thanks|thank you|thank you (?:very much|so much)|thanks in advance|thank you in advance|"
