@@ -1269,6 +1269,12 @@ GAME_TALK = re.compile(
     r"overwatch|xbox|ps[45]|playstation|nintendo|zombies?|nerf war)(?!\w)",
     re.I,
 )
+# A false alarm told as one: "panic over", "turns out it was the clay pigeon shoot", "found safe".
+DEBUNKED = re.compile(
+    r"(?<!\w)(?:panic over|false alarm|check before (?:you )?shar\w*|nothing sinister|"
+    r"turns? out (?:it was|it'?s|its|he was|she was|they were)|(?:home|found) safe)(?!\w)",
+    re.I,
+)
 EYE_ROLL = re.compile(r"🙄|🙃|😒|(?<!\w)/s(?!\w)|(?<![\w'])as usual(?!\w)")
 SHORT_POST = 400  # characters: beyond this an eye-roll may be about something else
 
@@ -1294,6 +1300,7 @@ FINDERS: tuple[Finder, ...] = tuple(Finder(p.pattern) for p in GATED)
     NAME_LIST_AT,
     CHILDREN_AT,
     GAME_TALK_AT,
+    DEBUNKED_AT,
 ) = (
     Finder(source(rx))
     for rx in (
@@ -1305,5 +1312,6 @@ FINDERS: tuple[Finder, ...] = tuple(Finder(p.pattern) for p in GATED)
         NAME_LIST,
         CHILDREN,
         GAME_TALK,
+        DEBUNKED,
     )
 )

@@ -39,6 +39,8 @@ from pipelines._rules import (
     ASKING_AT,
     CHILDREN,
     CHILDREN_AT,
+    DEBUNKED,
+    DEBUNKED_AT,
     EYE_ROLL,
     FINDERS,
     GAME_TALK,
@@ -385,8 +387,6 @@ class Classifier:
                 turn = body[but.start() : but.end() + 40].strip()
                 signals.append(Signal("parental_complaint", 0.35, None, "praise, then BUT", turn,
                                       "but_caps"))  # fmt: skip
-        if _DEBUNKED.search(body) is not None:
-            cues.add("debunked")
         if _LOST_FOUND.match(post.text) is not None:
             cues.add("lost_found")
             # "Message me if it's in your child's bag" asks about a cardigan, not a child.
@@ -402,6 +402,8 @@ class Classifier:
             cues.add("asking")
         if _search(_GAMES, maybe, body, bbody):
             cues.add("game")
+        if _search(_DEBUNK, maybe, body, bbody):
+            cues.add("debunked")
         staff = self._staff_conduct(body, bbody, maybe, mentions)
         signals.extend(staff)
         names = _search(_NAMES, maybe, body, bbody)
@@ -701,8 +703,9 @@ _BODY: tuple[tuple[Finder, re.Pattern[str]], ...] = (
     (NAME_LIST_AT, NAME_LIST),
     (CHILDREN_AT, CHILDREN),
     (GAME_TALK_AT, GAME_TALK),
+    (DEBUNKED_AT, DEBUNKED),
 )
-_ASKS, _TALK, _NEGATIVE, _STAFF, _SOCIAL, _NAMES, _PUPILS, _GAMES = range(len(_BODY))
+_ASKS, _TALK, _NEGATIVE, _STAFF, _SOCIAL, _NAMES, _PUPILS, _GAMES, _DEBUNK = range(len(_BODY))
 _BODY_GATE = Gate([source(rx) for _, rx in _BODY], True)
 
 
@@ -732,12 +735,6 @@ def _scan_windows(s: str, fld: Field, mentions: Sequence[Mention]) -> list[tuple
 
 
 _WORD = re.compile(r"\w+(?:'\w+)?")
-# A false alarm told as one: "panic over", "turns out it was the clay pigeon shoot", "found safe".
-_DEBUNKED = re.compile(
-    r"(?<!\w)(?:panic over|false alarm|check before (?:you )?shar\w*|nothing sinister|"
-    r"turns? out (?:it was|it'?s|its|he was|she was|they were)|(?:home|found) safe)(?!\w)",
-    re.I,
-)
 # A thanks that closes the post and says nothing else ("... Name inside. Thanks!").
 # A lost-or-found notice ("LOST: navy book bag ... DM me if found"): the model learns that its
 # "DM me" and "found" are about the bag.

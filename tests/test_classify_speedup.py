@@ -19,6 +19,8 @@ from pipelines._rules import (
     ASKING_AT,
     CHILDREN,
     CHILDREN_AT,
+    DEBUNKED,
+    DEBUNKED_AT,
     FINDERS,
     GATED,
     NAME_LIST,
@@ -53,6 +55,8 @@ _PHRASES = [
     "we will be escalating this",
     "brilliant teachers, thank you",
     "couldn't find her",
+    "panic over, it was the ocado driver",
+    "turns out it's fine",
     "her.",
     "the car park and the bus",
     "year 6 trip",
@@ -133,7 +137,8 @@ def test_finder_search_gives_what_search_gives() -> None:
 
 _SEARCHES = [(ASKING_AT, ASKING), (WORK_TALK_AT, WORK_TALK), (STAFF_NEGATIVE_AT, STAFF_NEGATIVE),
              (STAFF_WORD_AT, STAFF_WORD), (STAFF_SOCIAL_AT, STAFF_SOCIAL),
-             (NAME_LIST_AT, NAME_LIST), (CHILDREN_AT, CHILDREN)]  # fmt: skip
+             (NAME_LIST_AT, NAME_LIST), (CHILDREN_AT, CHILDREN),
+             (DEBUNKED_AT, DEBUNKED)]  # fmt: skip
 
 
 def test_finder_search_gives_what_search_gives_on_any_text() -> None:
@@ -173,7 +178,8 @@ def test_body_gate_gives_what_search_gives() -> None:
     texts += ["kill them all on Fortnite", "ZOMBIES!", "the xbox\x85ps5", "roblox's chat"]
     texts += ["".join(c if c != " " else rng.choice([" ", "£", " 😂 ", "\x85", "\xa0"]) for c in t)
               for t in _texts(200, seed=20) + [names] * 10]  # fmt: skip
-    assert len(_BODY) == 8
+    texts += ["False alarm\x85panic over", "turns out it was the dad", "found\xa0safe 😂"]
+    assert len(_BODY) == 9
     for t in texts:
         for s in (t, t.upper(), t.title()):
             b = search_bytes(s)
